@@ -1,0 +1,255 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../platform/clock.js';
+import { AppError, ErrorCode, type Problem } from '../../platform/errors.js';
+import { generateSecret, hashesEqual, hashSecret, TOKEN_KINDS, type TokenKind } from './token-secret.js';
+import type { TokenEventInput, TokenRecord, TokenTable } from './tokens.reducer.js';
+
+/** Who made a request, as the auth preHandler resolves it. */
+export interface TokenAuth {
+  tokenId: string;
+  kind: TokenKind;
+  project?: string;
+  environment?: string;
+}
+
+/** A token as the API shows it: never the secret, never the hash. */
+export interface TokenView {
+  id: string;
+  kind: TokenKind;
+  name: string;
+  project: string | null;
+  environment: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+  version: number;
+}
+
+export interface CreateTokenInput {
+  kind: TokenKind;
+  name: string;
+  project?: string;
+  environment?: string;
+  expiresAt?: string;
+}
+
+/** Appends one event and resolves with it once committed. */
+export type AppendTokenEvent = (event: {
+  actor: string;
+  kind: 'token.created' | 'token.revoked';
+  subject: string;
+  payload: Record<string, unknown>;
+}) => Promise<TokenEventInput>;
+
+export interface TokenServiceDeps {
+  table: TokenTable;
+  clock: Clock;
+  append: AppendTokenEvent;
+  /** Whether the project and environment exist (client and frontend tokens are scoped to one). */
+  scopeExists(project: string, environment: string): { project: boolean; environment: boolean };
+}
+
+const CREATE_FIELDS = new Set(['kind', 'name', 'project', 'environment', 'expiresAt']);
+
+/** Token rules: issue, list, revoke, authenticate. The table is the projection of token events. */
+export class TokenService {
+  private readonly revokedListeners = new Set<(tokenId: string) => void>();
+
+  constructor(private readonly deps: TokenServiceDeps) {}
+
+  /** Issues a token. The secret is returned here once and exists nowhere else (the event holds its hash). */
+  async create(body: unknown, actor: string): Promise<{ token: TokenView; secret: string }> {
+    const input = this.validateCreate(body);
+    return this.issue(input, actor, generateSecret(input.kind));
+  }
+
+  list(): TokenView[] {
+    return this.deps.table.list().map((record) => this.view(record));
+  }
+
+  get(id: string): TokenView {
+    const record = this.deps.table.get(id);
+    if (!record) throw AppError.notFound(`token ${id}`);
+    return this.view(record);
+  }
+
+  /** Revokes a token at once: its next request gets 401 and its open streams close. Revoking twice is a 409. */
+  async revoke(id: string, actor: string): Promise<TokenView> {
+    const record = this.deps.table.get(id);
+    if (!record) throw AppError.notFound(`token ${id}`);
+    if (record.revokedAt) throw AppError.conflict(`token ${id} is already revoked`);
+    const event = await this.deps.append({ actor, kind: 'token.revoked', subject: `token:${id}`, payload: { id } });
+    this.applyEvent(event);
+    return this.get(id);
+  }
+
+  /**
+   * Resolves a presented secret. Missing or unknown → UNAUTHENTICATED; revoked or expired → UNAUTHENTICATED
+   * saying which. Lookup is by SHA-256 of the secret; the stored hash is then compared in constant time.
+   */
+  authenticate(secret: string | undefined): TokenAuth {
+    if (!secret) {
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        'missing token: send "Authorization: Bearer <token>" or "X-API-Key: <token>"',
+      );
+    }
+    const hash = hashSecret(secret);
+    const record = this.deps.table.findByHash(hash);
+    if (!record || !hashesEqual(record.hash, hash)) throw new AppError(ErrorCode.UNAUTHENTICATED, 'unknown token');
+    if (record.revokedAt) throw new AppError(ErrorCode.UNAUTHENTICATED, `token ${record.id} was revoked`);
+    if (this.isExpired(record)) throw new AppError(ErrorCode.UNAUTHENTICATED, `token ${record.id} has expired`);
+    return {
+      tokenId: record.id,
+      kind: record.kind,
+      ...(record.project !== undefined ? { project: record.project } : {}),
+      ...(record.environment !== undefined ? { environment: record.environment } : {}),
+    };
+  }
+
+  /** Whether the token is still usable now (for long-lived streams that authenticated earlier). */
+  isActive(tokenId: string): boolean {
+    const record = this.deps.table.get(tokenId);
+    return record !== undefined && !record.revokedAt && !this.isExpired(record);
+  }
+
+  /**
+   * Registers an admin secret given by the operator (`WAVEGATE_ADMIN_TOKEN`). Idempotent: a secret already known
+   * is left as it is — and a revoked one stays revoked (returns false), so revocation cannot be undone by a restart.
+   */
+  async registerAdminSecret(secret: string): Promise<boolean> {
+    const existing = this.deps.table.findByHash(hashSecret(secret));
+    if (existing) return !existing.revokedAt && existing.kind === 'admin';
+    await this.issue({ kind: 'admin', name: 'WAVEGATE_ADMIN_TOKEN' }, 'system', secret);
+    return true;
+  }
+
+  /** On a database where no admin token was ever created, creates one and returns its secret (shown once). */
+  async createFirstAdminToken(): Promise<string | undefined> {
+    if (this.deps.table.adminEverCreated) return undefined;
+    const secret = generateSecret('admin');
+    await this.issue({ kind: 'admin', name: 'first admin token' }, 'system', secret);
+    return secret;
+  }
+
+  /** Applies a token event from the event log (replay or subscription); tells listeners about revocations. */
+  applyEvent(event: TokenEventInput): void {
+    const changed = this.deps.table.apply(event);
+    if (changed?.revokedAt) for (const listener of this.revokedListeners) listener(changed.id);
+  }
+
+  /** Calls `listener` with the id of each token revoked from now on. Returns an unsubscribe function. */
+  onRevoked(listener: (tokenId: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  private async issue(
+    input: CreateTokenInput,
+    actor: string,
+    secret: string,
+  ): Promise<{ token: TokenView; secret: string }> {
+    const id = `tok_${randomBytes(9).toString('base64url')}`;
+    const payload: Record<string, unknown> = { id, kind: input.kind, name: input.name, hash: hashSecret(secret) };
+    if (input.project !== undefined) payload.project = input.project;
+    if (input.environment !== undefined) payload.environment = input.environment;
+    if (input.expiresAt !== undefined) payload.expiresAt = input.expiresAt;
+    const event = await this.deps.append({ actor, kind: 'token.created', subject: `token:${id}`, payload });
+    this.applyEvent(event);
+    return { token: this.get(id), secret };
+  }
+
+  private isExpired(record: TokenRecord): boolean {
+    return record.expiresAt !== undefined && Date.parse(record.expiresAt) <= this.deps.clock.now().getTime();
+  }
+
+  private view(record: TokenRecord): TokenView {
+    const status = record.revokedAt ? 'revoked' : this.isExpired(record) ? 'expired' : 'active';
+    return {
+      id: record.id,
+      kind: record.kind,
+      name: record.name,
+      project: record.project ?? null,
+      environment: record.environment ?? null,
+      expiresAt: record.expiresAt ?? null,
+      createdAt: record.createdAt,
+      createdBy: record.createdBy,
+      revokedAt: record.revokedAt ?? null,
+      status,
+      version: record.version,
+    };
+  }
+
+  private validateCreate(body: unknown): CreateTokenInput {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw AppError.validation('body must be a JSON object', [
+        { path: '', code: 'type', message: 'expected an object' },
+      ]);
+    }
+    const b = body as Record<string, unknown>;
+    const problems: Problem[] = [];
+    for (const key of Object.keys(b)) {
+      if (!CREATE_FIELDS.has(key)) problems.push({ path: key, code: 'unknown_field', message: `unknown field ${key}` });
+    }
+    if (!TOKEN_KINDS.includes(b.kind as TokenKind)) {
+      problems.push({ path: 'kind', code: 'enum', message: `kind must be one of ${TOKEN_KINDS.join(', ')}` });
+    }
+    if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 200) {
+      problems.push({
+        path: 'name',
+        code: 'type',
+        message: 'name must be a non-empty string of at most 200 characters',
+      });
+    }
+    this.validateScope(b, problems);
+    this.validateExpiry(b.expiresAt, problems);
+    if (problems.length > 0) throw AppError.validation('invalid token', problems);
+    return {
+      kind: b.kind as TokenKind,
+      name: (b.name as string).trim(),
+      ...(b.project !== undefined ? { project: b.project as string } : {}),
+      ...(b.environment !== undefined ? { environment: b.environment as string } : {}),
+      ...(b.expiresAt != null ? { expiresAt: new Date(b.expiresAt as string).toISOString() } : {}),
+    };
+  }
+
+  private validateScope(b: Record<string, unknown>, problems: Problem[]): void {
+    if (b.kind === 'admin') {
+      for (const field of ['project', 'environment'] as const) {
+        if (b[field] !== undefined) {
+          problems.push({ path: field, code: 'not_allowed', message: `admin tokens are not scoped: drop ${field}` });
+        }
+      }
+      return;
+    }
+    if (b.kind !== 'client' && b.kind !== 'frontend') return;
+    for (const field of ['project', 'environment'] as const) {
+      if (typeof b[field] !== 'string' || b[field] === '') {
+        problems.push({ path: field, code: 'required', message: `${b.kind} tokens need a ${field}` });
+      }
+    }
+    if (typeof b.project !== 'string' || typeof b.environment !== 'string') return;
+    const exists = this.deps.scopeExists(b.project, b.environment);
+    if (!exists.project) {
+      problems.push({ path: 'project', code: 'not_found', message: `project ${b.project} does not exist` });
+    } else if (!exists.environment) {
+      problems.push({
+        path: 'environment',
+        code: 'not_found',
+        message: `environment ${b.environment} does not exist in project ${b.project}`,
+      });
+    }
+  }
+
+  private validateExpiry(value: unknown, problems: Problem[]): void {
+    if (value === undefined || value === null) return;
+    const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(ms)) {
+      problems.push({ path: 'expiresAt', code: 'format', message: 'expiresAt must be an ISO 8601 date-time' });
+    } else if (ms <= this.deps.clock.now().getTime()) {
+      problems.push({ path: 'expiresAt', code: 'past', message: 'expiresAt must be in the future' });
+    }
+  }
+}
