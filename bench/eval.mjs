@@ -1,0 +1,194 @@
+// Evaluation benchmark (issue 2): ns per evaluation of two flags over 100,000 prebuilt contexts, Wavegate against
+// established SDKs doing local evaluation in the same process and run.
+//
+//   npm run bench:eval                       # builds, then runs with the defaults below
+//   node bench/eval.mjs [--n 100000] [--reps 7] [--warmup 3] [--no-write]
+//
+// Each library is first checked for sensible answers (flag (a) true for all; flag (b) true for ~25 % of VN/US
+// units and for no DE/FR unit, ~12.5 % overall); a library that fails is reported and left out of the timing.
+// Then, per repetition, every library makes one full timed pass per flag, in an order rotated each repetition so
+// machine noise hits them alike. The figure is the median over repetitions of (pass time / contexts).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { installNetworkGuard, networkAttempts } from './lib/network-guard.mjs';
+
+installNetworkGuard();
+
+const { anchorFactories } = await import('./lib/anchors.mjs');
+const { floorAdapter } = await import('./lib/floor.mjs');
+const { wavegateAdapter } = await import('./lib/wavegate.mjs');
+const { makeUnits, COUNTRIES } = await import('./lib/contexts.mjs');
+const { median, machine, ns } = await import('./lib/stats.mjs');
+
+const FLAGS = ['simple', 'checkout-v2'];
+const GOALS = { checkoutNs: 150, checkoutSpeedup: 5, simpleNs: 30 };
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '100000' },
+    reps: { type: 'string', default: '7' },
+    warmup: { type: 'string', default: '3' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.n);
+const REPS = Math.max(5, Number(args.reps));
+const WARMUP = Number(args.warmup);
+
+const units = makeUnits(N);
+const adapters = [];
+const wavegate = await wavegateAdapter(units);
+if (wavegate.missing) console.log(`wavegate: not measured — ${wavegate.missing}`);
+else adapters.push(wavegate);
+for (const factory of anchorFactories) adapters.push(await factory(units));
+adapters.push(await floorAdapter(units));
+
+// ---- validation -------------------------------------------------------------------------------------------
+/** Counts true answers per country for one flag, one evaluation per unit. */
+async function answers(a, flag) {
+  const perCountry = Object.fromEntries(COUNTRIES.map((c) => [c, 0]));
+  let total = 0;
+  for (let i = 0; i < N; i++) {
+    const v = await a.one(flag, a.contexts[i]);
+    if (v !== true && v !== false) throw new Error(`${a.name} ${flag}: non-boolean answer ${JSON.stringify(v)}`);
+    if (v) {
+      total++;
+      perCountry[units[i].country]++;
+    }
+  }
+  return { total, perCountry };
+}
+
+const perCountryUnits = N / COUNTRIES.length;
+const valid = [];
+console.log(`\nvalidation over ${N.toLocaleString('en-US')} contexts (expected: simple 100 %, checkout-v2 ≈ 12.5 %)`);
+for (const a of adapters) {
+  const simple = await answers(a, 'simple');
+  const checkout = await answers(a, 'checkout-v2');
+  const inShare = (checkout.perCountry.VN + checkout.perCountry.US) / (2 * perCountryUnits);
+  const problems = [];
+  if (simple.total !== N) problems.push(`simple true for ${simple.total}/${N}`);
+  if (checkout.perCountry.DE + checkout.perCountry.FR !== 0) problems.push('checkout-v2 true outside VN/US');
+  // 25 % of 50,000 units: a binomial standard deviation of 0.19 pp, so ±1 pp is > 5 sigma.
+  if (Math.abs(inShare - 0.25) > 0.01)
+    problems.push(`checkout-v2 rollout share in VN/US ${(inShare * 100).toFixed(2)} %`);
+  a.expected = { simple: simple.total, 'checkout-v2': checkout.total };
+  a.share = checkout.total / N;
+  const shares = `simple ${((simple.total / N) * 100).toFixed(1)} %, checkout-v2 ${((checkout.total / N) * 100).toFixed(2)} % (VN ${checkout.perCountry.VN}, US ${checkout.perCountry.US}, DE ${checkout.perCountry.DE}, FR ${checkout.perCountry.FR})`;
+  console.log(
+    `  ${problems.length ? 'FAIL' : 'ok  '} ${a.name.padEnd(36)} ${shares}${problems.length ? ` — ${problems.join('; ')}` : ''}`,
+  );
+  if (problems.length === 0) valid.push(a);
+}
+
+// ---- timing -----------------------------------------------------------------------------------------------
+let sink = 0;
+async function timedPass(a, flag) {
+  const ctxs = a.contexts;
+  const t0 = process.hrtime.bigint();
+  const trues = a.async ? await a.pass[flag](ctxs) : a.pass[flag](ctxs);
+  const elapsed = Number(process.hrtime.bigint() - t0);
+  // The count is the sink (nothing can be optimised away) and a check that the timed path answers as validated.
+  if (trues !== a.expected[flag] && !(a.reference && flag === 'simple')) {
+    throw new Error(`${a.name} ${flag}: timed pass gave ${trues} true, validation gave ${a.expected[flag]}`);
+  }
+  sink += trues;
+  return elapsed / ctxs.length;
+}
+
+console.log(`\nwarm-up: ${WARMUP} passes per library per flag`);
+for (const a of valid) for (const flag of FLAGS) for (let w = 0; w < WARMUP; w++) await timedPass(a, flag);
+
+console.log(`timing: ${REPS} repetitions, libraries interleaved (order rotated each repetition)`);
+const samples = new Map(valid.map((a) => [a, { simple: [], 'checkout-v2': [] }]));
+for (let r = 0; r < REPS; r++) {
+  for (const flag of FLAGS) {
+    for (let k = 0; k < valid.length; k++) {
+      const a = valid[(k + r) % valid.length];
+      samples.get(a)[flag].push(await timedPass(a, flag));
+    }
+  }
+}
+
+// ---- report -----------------------------------------------------------------------------------------------
+const results = valid.map((a) => {
+  const s = samples.get(a);
+  return {
+    a,
+    simple: a.reference ? null : median(s.simple),
+    checkout: median(s['checkout-v2']),
+    spread: {
+      simple: [Math.min(...s.simple), Math.max(...s.simple)],
+      checkout: [Math.min(...s['checkout-v2']), Math.max(...s['checkout-v2'])],
+    },
+  };
+});
+const wg = results.find((r) => r.a.name === 'wavegate');
+const anchors = results.filter((r) => r.a !== wavegate && !r.a.reference);
+const ratio = (x, base) => (x == null || base == null ? '–' : `${(x / base).toFixed(1)}×`);
+
+const header =
+  '| library | version | (a) simple ns/eval | (b) checkout-v2 ns/eval | (a) ÷ Wavegate | (b) ÷ Wavegate | (b) true share |';
+const rows = results.map(
+  ({ a, simple, checkout }) =>
+    `| ${a.name} | ${a.version} | ${simple == null ? '–' : ns(simple)} | ${ns(checkout)} | ${a === wavegate ? '1.0×' : ratio(simple, wg?.simple)} | ${a === wavegate ? '1.0×' : ratio(checkout, wg?.checkout)} | ${(a.share * 100).toFixed(2)} % |`,
+);
+const table = [header, '|---|---|---:|---:|---:|---:|---:|', ...rows].join('\n');
+
+const goals = [];
+if (wg) {
+  const fastest = anchors.reduce((best, r) => (best == null || r.checkout < best.checkout ? r : best), null);
+  const speedup = fastest ? fastest.checkout / wg.checkout : Number.NaN;
+  const mark = (ok) => (ok ? 'met' : 'MISSED');
+  goals.push(`- (b) ≤ ${GOALS.checkoutNs} ns/eval: ${ns(wg.checkout)} ns — ${mark(wg.checkout <= GOALS.checkoutNs)}`);
+  goals.push(
+    `- (b) ≥ ${GOALS.checkoutSpeedup}× faster than the fastest anchor (${fastest?.a.name}, ${fastest ? ns(fastest.checkout) : '?'} ns): ${speedup.toFixed(1)}× — ${mark(speedup >= GOALS.checkoutSpeedup)}`,
+  );
+  goals.push(`- (a) ≤ ${GOALS.simpleNs} ns/eval: ${ns(wg.simple)} ns — ${mark(wg.simple <= GOALS.simpleNs)}`);
+} else {
+  goals.push('- Wavegate not measured: `@wavegate/core` has no `createEvaluator` in its build yet.');
+}
+
+const m = machine();
+const command = `node bench/eval.mjs --n ${N} --reps ${REPS} --warmup ${WARMUP}`;
+const setupLines = results.map(({ a, spread }) => {
+  const range = (xs) => `${ns(xs[0])}–${ns(xs[1])}`;
+  return `- **${a.name}**: ${a.setup}. Spread over repetitions: (a) ${a.reference ? '–' : range(spread.simple)} ns, (b) ${range(spread.checkout)} ns.`;
+});
+
+console.log(`\n${table}\n\n${goals.join('\n')}`);
+const attempts = networkAttempts();
+console.log(
+  `\nnetwork attempts during the run: ${attempts.length}${attempts.length ? ` (${attempts.join('; ')})` : ''}`,
+);
+console.log(`sink: ${sink}`);
+
+const md = `# Evaluation benchmark results
+
+- Date: ${new Date().toISOString()}
+- Machine: ${m.nproc} CPUs (nproc), ${m.cpu}, Node ${m.node}
+- Command: \`npm run bench:eval\` (= \`npm run build && ${command}\`)
+- Workload: ${N.toLocaleString('en-US')} distinct prebuilt contexts (userId \`user-N\`, country cycling VN/US/DE/FR);
+  (a) \`simple\`: boolean flag on for everyone; (b) \`checkout-v2\`: on for country in [VN, US] with a 25 % rollout
+  sticky on userId. Median of ${REPS} interleaved repetitions of a full pass, after ${WARMUP} warm-up passes.
+- Ratios are each library's ns/eval divided by Wavegate's (higher = Wavegate faster).
+  Network attempts during the run: ${attempts.length}.
+
+${table}
+
+Goals (issue 2):
+${goals.join('\n')}
+
+How each library was configured:
+${setupLines.join('\n')}
+`;
+if (!args['no-write']) {
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'eval.md');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, md);
+  console.log(`wrote ${out}`);
+}
+for (const a of adapters) await a.close();
+if (attempts.length || valid.length !== adapters.length) process.exitCode = 1;

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/** Median of a list of numbers (mean of the middle two for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Number of online CPUs, node version and CPU model (from /proc/cpuinfo when readable). */
+export function machine() {
+  let model = cpus()[0]?.model ?? 'unknown';
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line) model = line.split(':')[1].trim();
+  } catch {
+    // not Linux: keep os.cpus()'s answer
+  }
+  return { nproc: cpus().length, node: process.version, cpu: model };
+}
+
+/** Formats nanoseconds for a table: one decimal under 100 ns, whole numbers above. */
+export function ns(x) {
+  return x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US');
+}
