@@ -1,0 +1,69 @@
+/**
+ * Bucketing: which of 100,000 buckets a unit falls in for a salt, and what that means for rollouts and splits.
+ * The normative spec is `docs/bucketing.md`.
+ *
+ * @module
+ */
+
+import { type Murmur3State, murmur3_x86_32, murmur3Continue, murmur3Prefix } from './murmur3.js';
+
+/** Number of buckets: 0.001% resolution. */
+export const BUCKET_COUNT = 100_000;
+
+/** Appended to a flag's salt for variant splits, so split assignment is independent of rollout membership. */
+export const SPLIT_SALT_SUFFIX = ':split';
+
+const TWO_POW_32 = 4294967296;
+
+/**
+ * The bucket, in [0, 100000), of `unitKey` under `salt`: `floor(murmur3_x86_32(salt + "/" + unitKey) * 1e5 / 2^32)`.
+ * @example bucket('checkout-v2', 'user-1') // a stable integer in [0, 100000)
+ */
+export function bucket(salt: string, unitKey: string): number {
+  return Math.floor((murmur3_x86_32(`${salt}/${unitKey}`, 0) * BUCKET_COUNT) / TWO_POW_32);
+}
+
+/**
+ * A percentage (0–100, up to three decimals) as a bucket threshold: a unit is in iff `bucket < threshold`.
+ * @example rolloutThreshold(12.5) // 12500
+ */
+export function rolloutThreshold(percent: number): number {
+  return Math.round(percent * 1000);
+}
+
+/**
+ * Whether `unitKey` is in a rollout of `percent`% under `salt` (monotone: in at p ⇒ in at every q > p).
+ * @example inRollout('checkout-v2', 'user-1', 100) // true
+ */
+export function inRollout(salt: string, unitKey: string, percent: number): boolean {
+  return bucket(salt, unitKey) < rolloutThreshold(percent);
+}
+
+/**
+ * The salt of a flag's variant splits: `salt + ":split"`.
+ * @example splitSalt('checkout-v2') // 'checkout-v2:split'
+ */
+export function splitSalt(salt: string): string {
+  return salt + SPLIT_SALT_SUFFIX;
+}
+
+/**
+ * Computes buckets for one salt fast: the murmur3 state of `salt + "/"` is computed once, then only the
+ * unit key is hashed per call. `bucketer.bucket(key) === bucket(salt, key)` for every key.
+ */
+export class Bucketer {
+  /** The salt this bucketer hashes under. */
+  readonly salt: string;
+  private readonly state: Murmur3State;
+
+  /** Precomputes the hash state of `salt + "/"`. */
+  constructor(salt: string) {
+    this.salt = salt;
+    this.state = murmur3Prefix(`${salt}/`, 0);
+  }
+
+  /** The bucket of `unitKey`, in [0, 100000). */
+  bucket(unitKey: string): number {
+    return Math.floor((murmur3Continue(this.state, unitKey) * BUCKET_COUNT) / TWO_POW_32);
+  }
+}
