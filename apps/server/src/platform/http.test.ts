@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError, ErrorCode } from './errors.js';
+import { createHttpApp, requireAuth } from './http.js';
+
+const app = createHttpApp({
+  bodyLimit: 1024,
+  authenticator: async (request) =>
+    request.headers.authorization === 'Bearer admin'
+      ? { tokenId: 't1', kind: 'admin' }
+      : request.headers.authorization === 'Bearer client'
+        ? { tokenId: 't2', kind: 'client', project: 'p', environment: 'e' }
+        : null,
+});
+app.post(
+  '/things',
+  {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: { name: { type: 'string' }, count: { type: 'integer' } },
+      },
+    },
+  },
+  async (request) => ({ got: request.body }),
+);
+app.get('/boom', async () => {
+  throw new Error('secret internals');
+});
+app.get('/conflict', async () => {
+  throw AppError.conflict('stale', { currentVersion: 3 });
+});
+app.get('/admin', { preHandler: requireAuth('admin') }, async (request) => ({ auth: request.auth }));
+
+beforeAll(() => app.ready());
+afterAll(() => app.close());
+
+const post = (payload: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  app.inject({ method: 'POST', url: '/things', payload, headers });
+
+describe('error mapper', () => {
+  it('answers malformed JSON with 400 VALIDATION_FAILED and a request id', async () => {
+    const res = await post('{"name": ');
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.error.code).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(body.error.requestId).toBe(res.headers['x-request-id']);
+  });
+
+  it('lists every schema problem with its path: unknown fields, wrong types, missing fields', async () => {
+    const res = await post(JSON.stringify({ count: '3', extra: 1 }));
+    expect(res.statusCode).toBe(400);
+    const problems = res.json().error.details.problems as { path: string; code: string }[];
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'name', code: 'required' }),
+        expect.objectContaining({ path: 'extra', code: 'unknown_field' }),
+        expect.objectContaining({ path: 'count', code: 'type' }),
+      ]),
+    );
+  });
+
+  it('answers a body over the limit with 413 LIMIT_EXCEEDED', async () => {
+    const res = await post(JSON.stringify({ name: 'x'.repeat(2000) }));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limitBytes: 1024 } });
+  });
+
+  it('answers an unsupported media type with a JSON 400', async () => {
+    const res = await post('name=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('hides unknown errors behind INTERNAL without leaking the message or stack', async () => {
+    const res = await app.inject({ method: 'GET', url: '/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json().error.code).toBe('INTERNAL');
+    expect(res.body).not.toContain('secret internals');
+    expect(res.body).not.toContain('at ');
+  });
+
+  it('passes AppError details through', async () => {
+    const res = await app.inject({ method: 'GET', url: '/conflict' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.details).toEqual({ currentVersion: 3 });
+  });
+
+  it('answers unknown routes with 404 NOT_FOUND', async () => {
+    const res = await app.inject({ method: 'GET', url: '/nope?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatchObject({ code: 'NOT_FOUND', message: 'no route GET /nope' });
+  });
+
+  it('keeps a well-formed incoming X-Request-Id and replaces a malformed one', async () => {
+    const kept = await app.inject({ method: 'GET', url: '/conflict', headers: { 'x-request-id': 'abc-123' } });
+    expect(kept.json().error.requestId).toBe('abc-123');
+    const replaced = await app.inject({ method: 'GET', url: '/conflict', headers: { 'x-request-id': 'a b\n' } });
+    expect(replaced.json().error.requestId).not.toBe('a b\n');
+  });
+});
+
+describe('requireAuth', () => {
+  it('rejects a request without credentials with 401', async () => {
+    const res = await app.inject({ method: 'GET', url: '/admin' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('rejects a token of the wrong kind with 403', async () => {
+    const res = await app.inject({ method: 'GET', url: '/admin', headers: { authorization: 'Bearer client' } });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('sets request.auth for an admitted token', async () => {
+    const res = await app.inject({ method: 'GET', url: '/admin', headers: { authorization: 'Bearer admin' } });
+    expect(res.json()).toEqual({ auth: { tokenId: 't1', kind: 'admin' } });
+  });
+});

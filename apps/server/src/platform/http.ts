@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type preHandlerAsyncHookHandler,
+} from 'fastify';
+import { AppError, ErrorCode } from './errors.js';
+import { errorHandler, sendError } from './http-errors.js';
+import type { Logger } from './logging.js';
+
+export { type ErrorBody, problemsFromSchemaErrors, sendError, toAppError } from './http-errors.js';
+
+/** Default request body limit: 256 KiB. A larger body gets 413 LIMIT_EXCEEDED. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export const TokenKind = { admin: 'admin', client: 'client', frontend: 'frontend' } as const;
+export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
+
+/** Who made a request: set by the authenticator on `request.auth` before a protected route runs. */
+export interface RequestAuth {
+  tokenId: string;
+  kind: TokenKind;
+  /** Client and frontend tokens: the one project and environment they may read. */
+  project?: string;
+  environment?: string;
+}
+
+/**
+ * Resolves a request's credentials. Returns null when the request carries none; throws AppError
+ * UNAUTHENTICATED for a bad, expired or revoked token. The tokens module provides the real one.
+ */
+export type Authenticator = (request: FastifyRequest) => Promise<RequestAuth | null>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireAuth`; null on unprotected routes. */
+    auth: RequestAuth | null;
+  }
+  interface FastifyInstance {
+    /** The authenticator slot (filled by the tokens module; rejects everyone until then). */
+    authenticator: Authenticator;
+  }
+}
+
+/** The actor recorded in events for an authenticated request. */
+export function actorOf(request: FastifyRequest): string {
+  if (request.auth === null) throw new AppError(ErrorCode.UNAUTHENTICATED, 'authentication required');
+  return `token:${request.auth.tokenId}`;
+}
+
+/**
+ * A preHandler that authenticates the request and admits only the given token kinds:
+ * no credentials → 401 UNAUTHENTICATED, a token of another kind → 403 FORBIDDEN.
+ */
+export function requireAuth(...kinds: TokenKind[]): preHandlerAsyncHookHandler {
+  return async function authenticate(this: FastifyInstance, request: FastifyRequest): Promise<void> {
+    const auth = await request.server.authenticator(request);
+    if (auth === null) throw new AppError(ErrorCode.UNAUTHENTICATED, 'missing credentials (Authorization: Bearer …)');
+    if (!kinds.includes(auth.kind)) {
+      throw new AppError(ErrorCode.FORBIDDEN, `a ${auth.kind} token may not use this route`);
+    }
+    request.auth = auth;
+  };
+}
+
+const rejectAll: Authenticator = async () => null;
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export interface HttpAppOptions {
+  logger?: Logger;
+  bodyLimit?: number;
+  authenticator?: Authenticator;
+}
+
+const ajvBase: AjvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+
+/**
+ * A Fastify app with the platform's conventions: request ids (`X-Request-Id`, echoed), the JSON error shape,
+ * a body limit, strict body schemas (no type coercion, unknown fields rejected by the route schemas),
+ * coercing querystring/params schemas, and the authenticator slot.
+ */
+export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app: FastifyInstance = Fastify({
+    bodyLimit,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: ajvBase },
+    ...(options.logger === undefined
+      ? { logger: false }
+      : { loggerInstance: options.logger as unknown as FastifyBaseLogger }),
+  });
+
+  const bodyAjv = new Ajv({ ...ajvBase, coerceTypes: false });
+  const otherAjv = new Ajv({ ...ajvBase, coerceTypes: 'array' });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'body' ? bodyAjv.compile(schema) : otherAjv.compile(schema),
+  );
+
+  app.decorate('authenticator', options.authenticator ?? rejectAll);
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(errorHandler(bodyLimit));
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    sendError(
+      reply,
+      request,
+      new AppError(ErrorCode.NOT_FOUND, `no route ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+  return app;
+}
