@@ -1,0 +1,324 @@
+import type { EvaluationContext, EvaluationResult, FlagType, JsonValue, Snapshot } from '@wavegate/core';
+import { type Clock, type Random, systemClock, type TimerHandle } from './clock.js';
+import { TypedEmitter } from './emitter.js';
+import { WavegateError, WavegateErrorCode } from './errors.js';
+import { compileSnapshot, type SnapshotEvaluator } from './evaluator.js';
+import { CacheWriter, loadBootstrap, readCache } from './offline.js';
+import type { WavegateOptions } from './options.js';
+import { applyDelta, changedFlagKeys, type SnapshotDelta } from './sync/delta.js';
+import { Synchronizer } from './sync/synchronizer.js';
+
+/** Where the config being served came from. */
+export type ConfigSource = 'none' | 'bootstrap' | 'cache' | 'server';
+
+/** Events of a {@link Wavegate} client. Listeners must not throw (a throwing listener is ignored). */
+export interface WavegateEvents {
+  /** The first config from the server was applied (or `ready()` settled on a local config). */
+  ready: () => void;
+  /** A new config changed these flags (sorted keys); `version` is the new config version. */
+  changed: (keys: string[], version: number) => void;
+  /** Something failed in the background; the client keeps serving the last config. */
+  error: (error: WavegateError) => void;
+  /** No good answer from the server for `staleAfterMs`: the config served may be out of date. */
+  stale: () => void;
+  /** The server answers again after `stale`. */
+  recovered: () => void;
+}
+
+/** An evaluation result, as {@link Wavegate.variant} returns it (the core's result; see `@wavegate/core`). */
+export type Evaluation<T = JsonValue> = EvaluationResult<T>;
+
+interface Loaded {
+  snapshot: Snapshot;
+  evaluator: SnapshotEvaluator;
+  source: ConfigSource;
+}
+
+const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
+const NOT_READY: Evaluation<null> = Object.freeze({
+  value: null,
+  reason: 'ERROR',
+  errorCode: 'GENERAL',
+  errorMessage: 'no config loaded yet',
+});
+
+/**
+ * The Wavegate Node SDK client: evaluates flags locally over `@wavegate/core` and keeps its config in step with
+ * the server (SSE stream with polling fallback), with an optional bootstrap and last-known-good cache.
+ *
+ * Evaluation methods are synchronous, never do I/O and never throw: an unknown flag, a wrong type or a client with
+ * no config yet serves the caller's default.
+ *
+ * @example
+ * const client = new Wavegate({ url: 'http://127.0.0.1:4242', token: process.env.WAVEGATE_TOKEN! });
+ * await client.ready();
+ * if (client.isEnabled('checkout-v2', { userId: 'u-42', country: 'VN' })) showNewCheckout();
+ */
+export class Wavegate extends TypedEmitter<WavegateEvents> {
+  private loaded: Loaded | undefined;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly sync: Synchronizer | undefined;
+  private readonly cache: CacheWriter | undefined;
+  private readonly readyPromise: Promise<void>;
+  private settleReady!: (error?: WavegateError) => void;
+  private readySettled = false;
+  private readyTimer: TimerHandle | undefined;
+  private staleTimer: TimerHandle | undefined;
+  private isStale = false;
+  private closed = false;
+  private readonly options: WavegateOptions;
+
+  constructor(options: WavegateOptions) {
+    super();
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.readyPromise = new Promise<void>((resolve, reject) => {
+      this.settleReady = (error) => {
+        if (this.readySettled) return;
+        this.readySettled = true;
+        if (this.readyTimer !== undefined) this.clock.clearTimeout(this.readyTimer);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+    });
+    // ready() may never be awaited; its rejection must not become an unhandled rejection.
+    this.readyPromise.catch(() => undefined);
+    const url = options.url.replace(/\/+$/, '');
+
+    if (options.bootstrap !== undefined) this.install(loadBootstrap(options.bootstrap), 'bootstrap');
+    if (options.cacheFile !== undefined) {
+      const cached = readCache(options.cacheFile, url, options.token);
+      if (cached !== undefined && (this.loaded === undefined || cached.version >= this.loaded.snapshot.version)) {
+        this.install(cached, 'cache');
+      }
+      this.cache = new CacheWriter(
+        options.cacheFile,
+        url,
+        options.token,
+        () => this.clock.now(),
+        (e) => this.fail(e),
+      );
+    }
+
+    if (options.offline === true) {
+      this.settleReady(
+        this.loaded === undefined
+          ? new WavegateError(WavegateErrorCode.READY_TIMEOUT, 'offline: no bootstrap or cache to serve')
+          : undefined,
+      );
+      if (this.loaded !== undefined) this.emit('ready');
+      return;
+    }
+
+    this.readyTimer = this.clock.setTimeout(() => this.readyTimedOut(), options.readyTimeoutMs ?? 10_000);
+    this.armStale();
+    this.sync = new Synchronizer({
+      baseUrl: url,
+      token: options.token,
+      fetch: options.fetch ?? globalThis.fetch,
+      clock: this.clock,
+      random: this.random,
+      streaming: options.streaming ?? true,
+      timing: {
+        initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
+        maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+        heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 45_000,
+        pollIntervalMs: options.pollIntervalMs ?? 15_000,
+        requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      },
+      // Deltas are only asked for on top of a config this server (or its cache) produced; a bootstrap may be
+      // from anywhere, so it gets a full snapshot first.
+      baseVersion: () =>
+        this.loaded !== undefined && this.loaded.source !== 'bootstrap' ? this.loaded.snapshot.version : undefined,
+      onSnapshot: (snapshot) => this.applyServer(snapshot),
+      onDelta: (delta) => this.applyServerDelta(delta),
+      onContact: () => this.contact(),
+      onError: (error) => this.fail(error),
+    });
+    this.sync.start();
+  }
+
+  /**
+   * Resolves once the first config from the server is applied. When the server cannot be reached within
+   * `readyTimeoutMs`, resolves if a bootstrap or cached config is being served, else rejects (READY_TIMEOUT).
+   * Rejects at once when the server refuses the token (UNAUTHENTICATED).
+   */
+  ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  /** The config version being served (undefined before any config). */
+  get version(): number | undefined {
+    return this.loaded?.snapshot.version;
+  }
+
+  /** Where the config being served came from. */
+  get source(): ConfigSource {
+    return this.loaded?.source ?? 'none';
+  }
+
+  /** True after `stale` and until `recovered`. */
+  get stale(): boolean {
+    return this.isStale;
+  }
+
+  /** The snapshot being served (read-only; do not mutate). */
+  get snapshot(): Snapshot | undefined {
+    return this.loaded?.snapshot;
+  }
+
+  /**
+   * Evaluate a flag: the core's full result (`value`, `variant`, `reason`, `ruleIndex`, `rollout`, `errorCode`).
+   * An unknown flag gives reason ERROR with FLAG_NOT_FOUND.
+   */
+  variant(key: string, context: EvaluationContext = EMPTY_CONTEXT): Evaluation {
+    return this.evaluate(key, context);
+  }
+
+  /** Whether a boolean flag is on for this context; `defaultValue` on any error or for a non-boolean flag. */
+  isEnabled(key: string, context: EvaluationContext = EMPTY_CONTEXT, defaultValue = false): boolean {
+    return this.typed('boolean', key, context, defaultValue).value;
+  }
+
+  /** A boolean flag's value; `defaultValue` on error or for a flag of another type. */
+  getBoolean(key: string, context: EvaluationContext, defaultValue: boolean): boolean {
+    return this.typed('boolean', key, context, defaultValue).value;
+  }
+
+  /** A string flag's value; `defaultValue` on error or for a flag of another type. */
+  getString(key: string, context: EvaluationContext, defaultValue: string): string {
+    return this.typed('string', key, context, defaultValue).value;
+  }
+
+  /** A number flag's value; `defaultValue` on error or for a flag of another type. */
+  getNumber(key: string, context: EvaluationContext, defaultValue: number): number {
+    return this.typed('number', key, context, defaultValue).value;
+  }
+
+  /** A json flag's value (frozen); `defaultValue` on error or for a flag of another type. */
+  getJSON<T extends JsonValue = JsonValue>(key: string, context: EvaluationContext, defaultValue: T): T {
+    return this.typed('json', key, context, defaultValue).value;
+  }
+
+  /**
+   * Full details of a typed evaluation, as OpenFeature wants them: on a missing flag, bad data, a flag of
+   * another type or no config yet, the `defaultValue` with reason ERROR and an error code.
+   */
+  details<T extends JsonValue>(
+    key: string,
+    context: EvaluationContext,
+    defaultValue: T,
+    type: FlagType,
+  ): Evaluation<T> {
+    return this.typed(type, key, context, defaultValue);
+  }
+
+  /** Stop syncing, write the cache, and flush. Idempotent; evaluation keeps serving the last config. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sync?.close();
+    if (this.readyTimer !== undefined) this.clock.clearTimeout(this.readyTimer);
+    if (this.staleTimer !== undefined) this.clock.clearTimeout(this.staleTimer);
+    this.settleReady(new WavegateError(WavegateErrorCode.CLOSED, 'the client was closed before it was ready'));
+    await this.cache?.flush();
+  }
+
+  /** The hot path: no I/O, no throw. */
+  private evaluate(key: string, context: EvaluationContext): Evaluation {
+    const loaded = this.loaded;
+    if (loaded === undefined) return NOT_READY;
+    try {
+      return loaded.evaluator.evaluate(key, context);
+    } catch (err) {
+      return { value: null, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: String(err) };
+    }
+  }
+
+  private typed<T extends JsonValue>(type: FlagType, key: string, context: EvaluationContext, def: T): Evaluation<T> {
+    const loaded = this.loaded;
+    if (loaded === undefined) return { ...NOT_READY, value: def };
+    try {
+      return loaded.evaluator[type](key, context, def as never) as Evaluation<T>;
+    } catch (err) {
+      return { value: def, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: String(err) };
+    }
+  }
+
+  private install(snapshot: Snapshot, source: ConfigSource): string[] {
+    const before = this.loaded?.snapshot;
+    // Compile first, then swap in one assignment: an evaluation sees either the old or the new config, whole.
+    this.loaded = { snapshot, evaluator: compileSnapshot(snapshot), source };
+    return before === undefined ? [] : changedFlagKeys(before, snapshot);
+  }
+
+  private applyServer(snapshot: Snapshot): void {
+    const current = this.loaded;
+    if (current !== undefined && current.source === 'server' && current.snapshot.version === snapshot.version) {
+      return;
+    }
+    this.adopt(snapshot);
+  }
+
+  private applyServerDelta(delta: SnapshotDelta): boolean {
+    const current = this.loaded;
+    if (current === undefined || current.source === 'bootstrap') return false;
+    if (delta.version <= current.snapshot.version) return true;
+    this.adopt(applyDelta(current.snapshot, delta));
+    return true;
+  }
+
+  private adopt(snapshot: Snapshot): void {
+    const hadConfig = this.loaded !== undefined;
+    const changed = this.install(snapshot, 'server');
+    this.cache?.save(snapshot);
+    if (!this.readySettled) {
+      this.settleReady();
+      this.emit('ready');
+    }
+    if (hadConfig && changed.length > 0) this.emit('changed', changed, snapshot.version);
+  }
+
+  private contact(): void {
+    this.armStale();
+    if (this.isStale) {
+      this.isStale = false;
+      this.emit('recovered');
+    }
+  }
+
+  private armStale(): void {
+    if (this.closed) return;
+    if (this.staleTimer !== undefined) this.clock.clearTimeout(this.staleTimer);
+    this.staleTimer = this.clock.setTimeout(() => {
+      this.staleTimer = undefined;
+      if (this.isStale || this.closed) return;
+      this.isStale = true;
+      this.emit('stale');
+    }, this.options.staleAfterMs ?? 60_000);
+  }
+
+  private fail(error: WavegateError): void {
+    if (this.closed) return;
+    if (error.code === WavegateErrorCode.UNAUTHENTICATED && !this.readySettled) this.settleReady(error);
+    this.emit('error', error);
+  }
+
+  private readyTimedOut(): void {
+    this.readyTimer = undefined;
+    if (this.readySettled) return;
+    if (this.loaded !== undefined) {
+      this.settleReady();
+      this.emit('ready');
+      return;
+    }
+    this.settleReady(
+      new WavegateError(
+        WavegateErrorCode.READY_TIMEOUT,
+        `no config from ${this.options.url} within ${this.options.readyTimeoutMs ?? 10_000} ms`,
+      ),
+    );
+  }
+}
