@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
+import { Projection, SqlProjectionSnapshotStore } from './modules/projection/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
 import { openPgliteDb } from './platform/db-pglite.js';
@@ -16,6 +17,8 @@ export interface AppDeps {
   /** Replaces the tokens module's authenticator (tests only). */
   authenticator?: Authenticator;
   bodyLimit?: number;
+  /** Save a projection snapshot every this many events (default 500). */
+  snapshotEvery?: number;
 }
 
 /** The assembled server, not yet listening. */
@@ -23,6 +26,8 @@ export interface App {
   app: FastifyInstance;
   db: Db;
   events: EventStore;
+  /** The read model; follows the event log (this process's appends and other replicas' via NOTIFY). */
+  projection: Projection;
   clock: Clock;
   /** Stops background work and closes the HTTP app. Does not close `db` (the caller opened it). */
   close(): Promise<void>;
@@ -36,6 +41,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     onListenerError: (error) => logger?.error({ err: error }, 'event listener failed'),
   });
+  const projection = new Projection({
+    events,
+    db: deps.db,
+    snapshots: new SqlProjectionSnapshotStore(deps.db),
+    ...(deps.snapshotEvery === undefined ? {} : { snapshotEvery: deps.snapshotEvery }),
+    ...(logger === undefined ? {} : { logger }),
+  });
+  await projection.start();
   const app = createHttpApp({
     ...(logger === undefined ? {} : { logger }),
     ...(deps.bodyLimit === undefined ? {} : { bodyLimit: deps.bodyLimit }),
@@ -46,9 +59,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     app,
     db: deps.db,
     events,
+    projection,
     clock,
     close: async () => {
       await app.close();
+      await projection.stop();
     },
   };
 }
