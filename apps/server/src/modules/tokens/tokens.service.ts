@@ -40,7 +40,7 @@ export type AppendTokenEvent = (event: {
   actor: string;
   kind: 'token.created' | 'token.revoked';
   subject: string;
-  payload: Record<string, unknown>;
+  payload: Record<string, string>;
 }) => Promise<TokenEventInput>;
 
 export interface TokenServiceDeps {
@@ -152,7 +152,7 @@ export class TokenService {
     secret: string,
   ): Promise<{ token: TokenView; secret: string }> {
     const id = `tok_${randomBytes(9).toString('base64url')}`;
-    const payload: Record<string, unknown> = { id, kind: input.kind, name: input.name, hash: hashSecret(secret) };
+    const payload: Record<string, string> = { id, kind: input.kind, name: input.name, hash: hashSecret(secret) };
     if (input.project !== undefined) payload.project = input.project;
     if (input.environment !== undefined) payload.environment = input.environment;
     if (input.expiresAt !== undefined) payload.expiresAt = input.expiresAt;

@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../../platform/errors.js';
+import { requireAuth } from '../../platform/http.js';
+import type { Channel } from './channel.js';
+import { etagMatches } from './etag.js';
+import { parseLastEventId } from './sse-frame.js';
+import type { StreamHub } from './stream-hub.js';
+
+/** `GET /api/client/snapshot` and `GET /api/client/stream` for client tokens (one project × environment). */
+export function registerClientRoutes(app: FastifyInstance, hub: StreamHub): void {
+  const guard = { preHandler: requireAuth('client') };
+
+  app.get('/api/client/snapshot', guard, async (request, reply) => {
+    const channel = channelOf(request, hub);
+    const etag = `"${channel.version}"`;
+    reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(channel.snapshotJson());
+  });
+
+  app.get('/api/client/stream', guard, (request, reply) => {
+    const channel = channelOf(request, hub);
+    reply.hijack();
+    hub.connect(reply.raw, request.auth!.tokenId, channel, parseLastEventId(request.headers['last-event-id']), {
+      'x-request-id': String(request.id),
+    });
+  });
+}
+
+function channelOf(request: FastifyRequest, hub: StreamHub): Channel {
+  const auth = request.auth!;
+  const channel = hub.channel(auth.project!, auth.environment!);
+  if (!channel) {
+    throw new AppError(ErrorCode.FORBIDDEN, `environment ${auth.project}/${auth.environment} no longer exists`);
+  }
+  return channel;
+}

@@ -1,0 +1,107 @@
+/**
+ * Tokens: admin / client / frontend API tokens, stored as SHA-256 hashes in `token.*` events, and the
+ * authenticator behind `requireAuth`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../platform/clock.js';
+import type { Authenticator } from '../../platform/http.js';
+import { RateLimiter, type RateLimitPolicy } from '../../platform/rate-limit.js';
+import type { EventStore, StoredEvent } from '../events/index.js';
+import { createTokenAuthenticator } from './token-auth.js';
+import type { TokenKind } from './token-secret.js';
+import { TokenTable } from './tokens.reducer.js';
+import { registerTokenRoutes } from './tokens.routes.js';
+import { TokenService } from './tokens.service.js';
+
+export { readCredential } from './token-auth.js';
+export { generateSecret, hashSecret, kindOfSecret, looksLikeSecret, TOKEN_KINDS, TokenKind } from './token-secret.js';
+export type { TokenAuth, TokenView } from './tokens.service.js';
+export { TokenService } from './tokens.service.js';
+
+/** Rate limits; `false` turns one off. */
+export interface TokenRateLimits {
+  perToken?: Partial<Record<TokenKind, RateLimitPolicy | false>>;
+  failuresPerIp?: RateLimitPolicy | false;
+}
+
+/**
+ * Defaults: admin tokens 100 burst / 20 per s (API and CLI use); client and frontend tokens 20,000 burst /
+ * 10,000 per s (a whole fleet of SDKs may share one token); 30 failed attempts per IP, then 1 per second.
+ */
+export const DEFAULT_TOKEN_RATE_LIMITS: Required<TokenRateLimits> = {
+  perToken: {
+    admin: { capacity: 100, refillPerSecond: 20 },
+    client: { capacity: 20_000, refillPerSecond: 10_000 },
+    frontend: { capacity: 20_000, refillPerSecond: 10_000 },
+  },
+  failuresPerIp: { capacity: 30, refillPerSecond: 1 },
+};
+
+export interface TokensModuleDeps {
+  events: EventStore;
+  clock: Clock;
+  scopeExists(project: string, environment: string): { project: boolean; environment: boolean };
+  rateLimits?: TokenRateLimits;
+  onRateLimited?: (scope: 'token' | 'auth-failure') => void;
+}
+
+export interface TokensModule {
+  service: TokenService;
+  authenticator: Authenticator;
+  /**
+   * Loads the token events from the log and follows new ones. Then registers `adminSecret` (idempotent) and,
+   * on a log where no admin token was ever created, creates the first one and returns its secret.
+   */
+  start(options?: { adminSecret?: string }): Promise<{ firstAdminToken?: string }>;
+  registerRoutes(app: FastifyInstance): void;
+  /** Stops following the log. */
+  stop(): void;
+}
+
+export function createTokensModule(deps: TokensModuleDeps): TokensModule {
+  const table = new TokenTable();
+  const service = new TokenService({
+    table,
+    clock: deps.clock,
+    scopeExists: deps.scopeExists,
+    append: (event) => deps.events.append(event),
+  });
+  const limits = { ...DEFAULT_TOKEN_RATE_LIMITS, ...deps.rateLimits };
+  const perTokenPolicies = { ...DEFAULT_TOKEN_RATE_LIMITS.perToken, ...deps.rateLimits?.perToken };
+  const now = () => deps.clock.now().getTime();
+  const perToken: Partial<Record<TokenKind, RateLimiter>> = {};
+  for (const [kind, policy] of Object.entries(perTokenPolicies)) {
+    if (policy) perToken[kind as TokenKind] = new RateLimiter(policy, now);
+  }
+  const authenticator = createTokenAuthenticator(service, {
+    perToken,
+    ...(limits.failuresPerIp ? { failuresPerIp: new RateLimiter(limits.failuresPerIp, now) } : {}),
+    ...(deps.onRateLimited ? { onLimited: deps.onRateLimited } : {}),
+  });
+  let unsubscribe: (() => void) | undefined;
+  const applyAll = (events: readonly StoredEvent[]) => {
+    for (const event of events) service.applyEvent(event);
+  };
+
+  return {
+    service,
+    authenticator,
+    async start(options = {}) {
+      unsubscribe = deps.events.subscribe(applyAll);
+      const [created, revoked] = await Promise.all([
+        deps.events.read({ kind: 'token.created' }),
+        deps.events.read({ kind: 'token.revoked' }),
+      ]);
+      applyAll([...created, ...revoked].sort((a, b) => a.seq - b.seq));
+      if (options.adminSecret !== undefined) await service.registerAdminSecret(options.adminSecret);
+      const firstAdminToken = await service.createFirstAdminToken();
+      return firstAdminToken === undefined ? {} : { firstAdminToken };
+    },
+    registerRoutes(app) {
+      registerTokenRoutes(app, service);
+    },
+    stop() {
+      unsubscribe?.();
+    },
+  };
+}
