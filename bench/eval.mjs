@@ -2,25 +2,27 @@
 // established SDKs doing local evaluation in the same process and run.
 //
 //   npm run bench:eval                       # builds, then runs with the defaults below
-//   node bench/eval.mjs [--n 100000] [--reps 7] [--warmup 3] [--no-write]
+//   node bench/eval.mjs [--n 100000] [--reps 9] [--warmup 3] [--no-write]
 //
 // Each library is first checked for sensible answers (flag (a) true for all; flag (b) true for ~25 % of VN/US
 // units and for no DE/FR unit, ~12.5 % overall); a library that fails is reported and left out of the timing.
 // Then, per repetition, every library makes one full timed pass per flag, in an order rotated each repetition so
 // machine noise hits them alike. The figure is the median over repetitions of (pass time / contexts).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { installNetworkGuard, networkAttempts } from './lib/network-guard.mjs';
 
 installNetworkGuard();
+const loadAtStart = loadavg();
 
 const { anchorFactories } = await import('./lib/anchors.mjs');
 const { floorAdapter } = await import('./lib/floor.mjs');
-const { wavegateAdapter } = await import('./lib/wavegate.mjs');
+const { wavegateAdapters } = await import('./lib/wavegate.mjs');
 const { makeUnits, COUNTRIES } = await import('./lib/contexts.mjs');
-const { median, machine, ns } = await import('./lib/stats.mjs');
+const { markdownTable, median, machine, ns } = await import('./lib/stats.mjs');
 
 const FLAGS = ['simple', 'checkout-v2'];
 const GOALS = { checkoutNs: 150, checkoutSpeedup: 5, simpleNs: 30 };
@@ -28,7 +30,7 @@ const GOALS = { checkoutNs: 150, checkoutSpeedup: 5, simpleNs: 30 };
 const { values: args } = parseArgs({
   options: {
     n: { type: 'string', default: '100000' },
-    reps: { type: 'string', default: '7' },
+    reps: { type: 'string', default: '9' },
     warmup: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -39,9 +41,10 @@ const WARMUP = Number(args.warmup);
 
 const units = makeUnits(N);
 const adapters = [];
-const wavegate = await wavegateAdapter(units);
-if (wavegate.missing) console.log(`wavegate: not measured — ${wavegate.missing}`);
-else adapters.push(wavegate);
+const wavegateSide = await wavegateAdapters(units);
+if (wavegateSide.missing) console.log(`wavegate: not measured — ${wavegateSide.missing}`);
+else adapters.push(...wavegateSide);
+const wavegate = adapters.find((a) => a.role === 'wavegate');
 for (const factory of anchorFactories) adapters.push(await factory(units));
 adapters.push(await floorAdapter(units));
 
@@ -83,6 +86,17 @@ for (const a of adapters) {
   if (problems.length === 0) valid.push(a);
 }
 
+// Wavegate's answers unit by unit against the floor, an independent implementation of the bucketing spec.
+const floor = adapters.find((a) => a.role === 'reference');
+if (wavegate && floor) {
+  let agree = 0;
+  for (let i = 0; i < N; i++) {
+    if (wavegate.one('checkout-v2', wavegate.contexts[i]) === floor.one('checkout-v2', floor.contexts[i])) agree++;
+  }
+  const note = agree === N ? '' : ' — MISMATCH: Wavegate and bench/lib/floor.mjs disagree on the bucketing spec';
+  console.log(`  wavegate (b) agrees with the independent floor on ${agree}/${N} units${note}`);
+}
+
 // ---- timing -----------------------------------------------------------------------------------------------
 let sink = 0;
 async function timedPass(a, flag) {
@@ -91,7 +105,7 @@ async function timedPass(a, flag) {
   const trues = a.async ? await a.pass[flag](ctxs) : a.pass[flag](ctxs);
   const elapsed = Number(process.hrtime.bigint() - t0);
   // The count is the sink (nothing can be optimised away) and a check that the timed path answers as validated.
-  if (trues !== a.expected[flag] && !(a.reference && flag === 'simple')) {
+  if (trues !== a.expected[flag] && !(a.role === 'reference' && flag === 'simple')) {
     throw new Error(`${a.name} ${flag}: timed pass gave ${trues} true, validation gave ${a.expected[flag]}`);
   }
   sink += trues;
@@ -117,7 +131,7 @@ const results = valid.map((a) => {
   const s = samples.get(a);
   return {
     a,
-    simple: a.reference ? null : median(s.simple),
+    simple: a.role === 'reference' ? null : median(s.simple),
     checkout: median(s['checkout-v2']),
     spread: {
       simple: [Math.min(...s.simple), Math.max(...s.simple)],
@@ -125,17 +139,29 @@ const results = valid.map((a) => {
     },
   };
 });
-const wg = results.find((r) => r.a.name === 'wavegate');
-const anchors = results.filter((r) => r.a !== wavegate && !r.a.reference);
+const wg = results.find((r) => r.a === wavegate);
+const anchors = results.filter((r) => r.a.role === 'anchor');
 const ratio = (x, base) => (x == null || base == null ? '–' : `${(x / base).toFixed(1)}×`);
 
-const header =
-  '| library | version | (a) simple ns/eval | (b) checkout-v2 ns/eval | (a) ÷ Wavegate | (b) ÷ Wavegate | (b) true share |';
-const rows = results.map(
-  ({ a, simple, checkout }) =>
-    `| ${a.name} | ${a.version} | ${simple == null ? '–' : ns(simple)} | ${ns(checkout)} | ${a === wavegate ? '1.0×' : ratio(simple, wg?.simple)} | ${a === wavegate ? '1.0×' : ratio(checkout, wg?.checkout)} | ${(a.share * 100).toFixed(2)} % |`,
-);
-const table = [header, '|---|---|---:|---:|---:|---:|---:|', ...rows].join('\n');
+const header = [
+  'library',
+  'version',
+  '(a) simple ns/eval',
+  '(b) checkout-v2 ns/eval',
+  '(a) ÷ Wavegate',
+  '(b) ÷ Wavegate',
+  '(b) true share',
+];
+const rows = results.map(({ a, simple, checkout }) => [
+  a.name,
+  a.version,
+  simple == null ? '–' : ns(simple),
+  ns(checkout),
+  a === wavegate ? '1.0×' : ratio(simple, wg?.simple),
+  a === wavegate ? '1.0×' : ratio(checkout, wg?.checkout),
+  `${(a.share * 100).toFixed(2)} %`,
+]);
+const table = markdownTable(header, ['l', 'l', 'r', 'r', 'r', 'r', 'r'], rows);
 
 const goals = [];
 if (wg) {
@@ -155,7 +181,7 @@ const m = machine();
 const command = `node bench/eval.mjs --n ${N} --reps ${REPS} --warmup ${WARMUP}`;
 const setupLines = results.map(({ a, spread }) => {
   const range = (xs) => `${ns(xs[0])}–${ns(xs[1])}`;
-  return `- **${a.name}**: ${a.setup}. Spread over repetitions: (a) ${a.reference ? '–' : range(spread.simple)} ns, (b) ${range(spread.checkout)} ns.`;
+  return `- **${a.name}**: ${a.setup}. Spread over repetitions: (a) ${a.role === 'reference' ? '–' : range(spread.simple)} ns, (b) ${range(spread.checkout)} ns.`;
 });
 
 console.log(`\n${table}\n\n${goals.join('\n')}`);
@@ -169,7 +195,8 @@ const md = `# Evaluation benchmark results
 
 - Date: ${new Date().toISOString()}
 - Machine: ${m.nproc} CPUs (nproc), ${m.cpu}, Node ${m.node}
-- Command: \`npm run bench:eval\` (= \`npm run build && ${command}\`)
+- Command: \`${command}\` after \`npm run build\` (\`npm run bench:eval\` does both with the defaults)
+- Load average at start (1/5/15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')} — the machine is shared, so other work may run alongside
 - Workload: ${N.toLocaleString('en-US')} distinct prebuilt contexts (userId \`user-N\`, country cycling VN/US/DE/FR);
   (a) \`simple\`: boolean flag on for everyone; (b) \`checkout-v2\`: on for country in [VN, US] with a 25 % rollout
   sticky on userId. Median of ${REPS} interleaved repetitions of a full pass, after ${WARMUP} warm-up passes.
@@ -188,7 +215,12 @@ if (!args['no-write']) {
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'eval.md');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, md);
-  console.log(`wrote ${out}`);
+  // The README shows the same table between its eval-results markers.
+  const readme = join(dirname(out), '..', 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const block = `<!-- eval-results -->\n${md.split('\n').slice(2, 6).join('\n')}\n\n${table}\n\n${goals.join('\n')}\n<!-- /eval-results -->`;
+  writeFileSync(readme, text.replace(/<!-- eval-results -->[\s\S]*<!-- \/eval-results -->/, block));
+  console.log(`wrote ${out} and the table in ${readme}`);
 }
 for (const a of adapters) await a.close();
 if (attempts.length || valid.length !== adapters.length) process.exitCode = 1;

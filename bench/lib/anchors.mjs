@@ -64,6 +64,7 @@ export async function unleashAdapter(units) {
     version: versionOf('unleash-client'),
     setup: 'Unleash, bootstrap data, refreshInterval 0, disableMetrics',
     contexts,
+    role: 'anchor',
     async: false,
     one: (flag, ctx) => client.isEnabled(flag, ctx),
     pass: {
@@ -101,6 +102,7 @@ export async function growthbookClientAdapter(units) {
     version: versionOf('@growthbook/growthbook'),
     setup: 'GrowthBookClient.initSync({payload}), isOn(key, userContext)',
     contexts,
+    role: 'anchor',
     async: false,
     one: (flag, ctx) => client.isOn(flag, ctx),
     pass: {
@@ -132,6 +134,7 @@ export async function growthbookInstanceAdapter(units) {
     version: versionOf('@growthbook/growthbook'),
     setup: 'new GrowthBook({features, attributes}).isOn(key) per evaluation',
     contexts,
+    role: 'anchor',
     async: false,
     one: isOn,
     pass: {
@@ -196,6 +199,7 @@ export async function launchdarklyAdapter(units) {
     version: versionOf('@launchdarkly/node-server-sdk'),
     setup: 'init() with TestData, sendEvents false, await variation()',
     contexts,
+    role: 'anchor',
     async: true,
     one: (flag, ctx) => client.variation(flag, ctx, false),
     pass: {
@@ -249,6 +253,7 @@ export async function flagdAdapter(units) {
     version: versionOf('@openfeature/flagd-core'),
     setup: 'FlagdCore.setConfigurations(json), resolveBooleanEvaluation',
     contexts,
+    role: 'anchor',
     async: false,
     one: (flag, ctx) => core.resolveBooleanEvaluation(flag, false, ctx).value,
     pass: {

@@ -26,3 +26,12 @@ export function machine() {
 export function ns(x) {
   return x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US');
 }
+
+/** A markdown table with padded columns (as Biome formats them); `align` holds 'l' or 'r' per column. */
+export function markdownTable(header, align, rows) {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const cell = (text, c) => (align[c] === 'r' ? text.padStart(widths[c]) : text.padEnd(widths[c]));
+  const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+  const rule = `| ${widths.map((w, c) => (align[c] === 'r' ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}

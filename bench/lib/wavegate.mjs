@@ -34,8 +34,12 @@ export const benchSnapshot = {
   },
 };
 
-/** The Wavegate adapter, or `{ missing: reason }` while `@wavegate/core` has no `createEvaluator` yet. */
-export async function wavegateAdapter(units) {
+/**
+ * The Wavegate adapters — `createEvaluator(snapshot).evaluate(key, ctx)` (what SDKs use; the one the ratios are
+ * taken against) and the standalone `evaluate(flag, ctx, segments)` — or `{ missing: reason }` while
+ * `@wavegate/core` has no `createEvaluator` yet.
+ */
+export async function wavegateAdapters(units) {
   let core;
   try {
     core = await import('@wavegate/core');
@@ -47,9 +51,13 @@ export async function wavegateAdapter(units) {
   }
   const evaluator = core.createEvaluator(benchSnapshot);
   const contexts = units.map((u) => ({ userId: u.userId, country: u.country }));
-  return {
+  const { flags, segments } = benchSnapshot;
+  const { evaluate } = core;
+  const version = (await import('@wavegate/core/package.json', { with: { type: 'json' } })).default.version;
+  const primary = {
     name: 'wavegate',
-    version: (await import('@wavegate/core/package.json', { with: { type: 'json' } })).default.version,
+    role: 'wavegate',
+    version,
     setup: 'createEvaluator(snapshot).evaluate(key, context)',
     contexts,
     async: false,
@@ -68,4 +76,29 @@ export async function wavegateAdapter(units) {
     },
     close: () => {},
   };
+  const standalone = {
+    name: 'wavegate (evaluate(flag, ctx, segments))',
+    role: 'wavegate-alt',
+    version,
+    setup: 'evaluate(snapshot.flags[key], context, snapshot.segments) — compiled form cached per flag object',
+    contexts,
+    async: false,
+    one: (flag, ctx) => evaluate(flags[flag], ctx, segments).value,
+    pass: {
+      simple(ctxs) {
+        const flag = flags.simple;
+        let t = 0;
+        for (let i = 0; i < ctxs.length; i++) if (evaluate(flag, ctxs[i], segments).value === true) t++;
+        return t;
+      },
+      'checkout-v2'(ctxs) {
+        const flag = flags['checkout-v2'];
+        let t = 0;
+        for (let i = 0; i < ctxs.length; i++) if (evaluate(flag, ctxs[i], segments).value === true) t++;
+        return t;
+      },
+    },
+    close: () => {},
+  };
+  return [primary, standalone];
 }
