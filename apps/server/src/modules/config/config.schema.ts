@@ -89,7 +89,7 @@ export const configSchema = {
           propertyNames: key,
           description: 'Variant key to value. Default for boolean flags: {on: true, off: false}.',
         },
-        salt: { type: ['string', 'null'], description: 'Bucketing salt. Default: the flag key.' },
+        salt: { type: ['string', 'null'], minLength: 1, description: 'Bucketing salt. Default: the flag key.' },
         tags: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
         environments: {
           type: 'object',

@@ -203,7 +203,14 @@ function configArb(
   const keys = Object.keys(variants);
   return fc.record({
     enabled: fc.boolean(),
-    rules: fc.array(ruleArb(type, variants, segments), { maxLength: 2 }),
+    rules: fc.array(ruleArb(type, variants, segments), { maxLength: 2 }).map((rules) =>
+      // Rule ids are unique within a flag's environment (the core validator says so).
+      rules
+        .map((rule, i) =>
+          rules.findIndex((r) => r.id !== undefined && r.id === rule.id) < i ? { ...rule, id: undefined } : rule,
+        )
+        .map(({ id, ...rest }) => (id === undefined ? rest : { ...rest, id })),
+    ),
     serve: serveArb(type, variants, false),
     offVariant: fc.constantFrom(...keys),
   });
@@ -218,7 +225,10 @@ function flagArb(
     fc
       .record({
         description: fc.option(textArb, { nil: null }),
-        salt: fc.option(textArb, { nil: null }),
+        salt: fc.option(
+          textArb.filter((t) => t !== ''),
+          { nil: null },
+        ),
         tags: fc.uniqueArray(fc.stringMatching(/^[a-z]{1,5}$/), { maxLength: 2 }),
         archived: fc.boolean(),
         configs: fc.tuple(...environments.map(() => configArb(type, variants, segments))),

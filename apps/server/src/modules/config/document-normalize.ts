@@ -10,6 +10,7 @@ import type {
   DocumentFlagEnvironment,
   FlagEnvironmentConfig,
 } from './config.types.js';
+import { checkWithCore } from './core-check.js';
 import type { LocatedProblem } from './schema-check.js';
 import { resolveServe } from './serve-resolve.js';
 
@@ -199,5 +200,8 @@ export function normalizeLocated(
     segments,
     flags,
   };
+  // The core's validators run last, on a state that passed the checks above, so a problem is reported once.
+  checkWithCore(state, problems);
+  if (problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { state, references } };
 }

@@ -196,6 +196,22 @@ describe('parseDocument', () => {
       path: 'flags.f.environments.prod.rules[0].conditions[0].values[0]',
       code: 'wrong_type',
     },
+    {
+      name: 'a pattern RE2 rejects (core validator)',
+      text: 'project: p\nsegments:\n  s:\n    conditions:\n      - { attribute: email, op: matches, values: ["(a"] }\n',
+      path: 'segments.s.conditions[0].values[0]',
+      code: 'bad_regex',
+      line: 5,
+    },
+    {
+      name: 'a bad semantic version (core validator)',
+      text: withFlag(
+        'environments:\n  prod:\n    rules:\n      - conditions: [{ attribute: v, op: semverGt, values: ["1.x"] }]\n        serve: on',
+      ),
+      path: 'flags.f.environments.prod.rules[0].conditions[0].values[0]',
+      code: 'bad_semver',
+    },
+    { name: 'an empty salt', text: withFlag('salt: ""'), path: 'flags.f.salt', code: 'empty' },
     { name: 'a reserved section', text: 'project: p\nreleases: []\n', path: 'releases', code: 'not_supported' },
   ];
 

@@ -1,0 +1,52 @@
+import { type Flag, type ValidationProblem, validateFlag, validateSegment } from '@wavegate/core';
+import type { DesiredState } from './config.types.js';
+import type { LocatedProblem } from './schema-check.js';
+
+/** Segments of a core validator's path (`rules[0].conditions[1].values[0]`, `variants["a.b"]`). */
+export function parseCorePath(path: string): (string | number)[] {
+  const segments: (string | number)[] = [];
+  const token = /([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\./y;
+  let match: RegExpExecArray | null;
+  token.lastIndex = 0;
+  while (token.lastIndex < path.length && (match = token.exec(path)) !== null) {
+    if (match[1] !== undefined) segments.push(match[1]);
+    else if (match[2] !== undefined) segments.push(Number(match[2]));
+    else if (match[3] !== undefined) segments.push(JSON.parse(match[3]) as string);
+  }
+  return segments;
+}
+
+const FLAG_LEVEL = new Set(['key', 'type', 'variants', 'salt']);
+
+/**
+ * Runs `@wavegate/core`'s validators on the evaluation form of every flag in every environment, and on every
+ * segment: they check what only the evaluator knows (RE2 patterns, semantic versions, dates, operands).
+ * Segment references are left to the planner, which knows the server's segments too.
+ */
+export function checkWithCore(state: DesiredState, problems: LocatedProblem[]): void {
+  const seen = new Set<string>();
+  const add = (prefix: (string | number)[], problem: ValidationProblem) => {
+    const segments = [...prefix, ...parseCorePath(problem.path)];
+    const id = `${JSON.stringify(segments)}|${problem.code}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    problems.push({ segments, code: problem.code, message: problem.message });
+  };
+  for (const segment of state.segments) {
+    const result = validateSegment({ key: segment.key, conditions: segment.conditions });
+    if (!result.ok) for (const problem of result.problems) add(['segments', segment.key], problem);
+  }
+  for (const flag of state.flags) {
+    for (const [environment, config] of Object.entries(flag.environments)) {
+      const evaluationForm: Flag = { key: flag.key, type: flag.type, variants: flag.variants, ...config };
+      if (flag.salt !== null) evaluationForm.salt = flag.salt;
+      const result = validateFlag(evaluationForm);
+      if (result.ok) continue;
+      for (const problem of result.problems) {
+        const first = parseCorePath(problem.path)[0];
+        const flagLevel = typeof first === 'string' && FLAG_LEVEL.has(first);
+        add(flagLevel ? ['flags', flag.key] : ['flags', flag.key, 'environments', environment], problem);
+      }
+    }
+  }
+}
