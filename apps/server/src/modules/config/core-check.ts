@@ -5,10 +5,8 @@ import type { LocatedProblem } from './schema-check.js';
 /** Segments of a core validator's path (`rules[0].conditions[1].values[0]`, `variants["a.b"]`). */
 export function parseCorePath(path: string): (string | number)[] {
   const segments: (string | number)[] = [];
-  const token = /([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\./y;
-  let match: RegExpExecArray | null;
-  token.lastIndex = 0;
-  while (token.lastIndex < path.length && (match = token.exec(path)) !== null) {
+  const token = /([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\./gy;
+  for (const match of path.matchAll(token)) {
     if (match[1] !== undefined) segments.push(match[1]);
     else if (match[2] !== undefined) segments.push(Number(match[2]));
     else if (match[3] !== undefined) segments.push(JSON.parse(match[3]) as string);
