@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // so `npm test` needs no build step and a change in one package is seen by its dependents at once.
 export default defineConfig({
   resolve: { conditions: ['wavegate-source', 'module', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['wavegate-source', 'node', 'import', 'default'] } },
+  ssr: { resolve: { conditions: ['wavegate-source', 'node', 'default'] } },
   test: {
     include: [
       'packages/*/src/**/*.test.ts',
