@@ -158,6 +158,7 @@ function stickinessOf(serve: Record<string, unknown>, where: string): [string, s
 function compileServe(b: Build, serve: unknown, ruleIndex: number, where: string): CompiledServe {
   if (!isObject(serve)) throw new FlagDataError(`${where}: serve must be an object`);
   const inRule = ruleIndex >= 0;
+  if ('rollout' in serve && 'split' in serve) throw new FlagDataError(`${where}: serve either a split or a rollout`);
   if ('rollout' in serve) {
     const p = serve.rollout;
     if (typeof p !== 'number' || !(p >= 0 && p <= 100)) throw new FlagDataError(`${where}: rollout must be 0–100`);

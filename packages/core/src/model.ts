@@ -198,6 +198,7 @@ export interface EvaluationResult<T = JsonValue> {
   /**
    * Set when the unit reached a rollout rule (had the stickiness attribute): that rule's index and whether
    * the unit was inside (`treatment`) or outside (`control`). The first rollout rule reached wins.
+   * `ruleIndex` is -1 when the rollout is the flag's default serve.
    * This is how a release tells its arms apart.
    */
   rollout?: { ruleIndex: number; arm: 'treatment' | 'control' };

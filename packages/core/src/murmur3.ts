@@ -112,12 +112,19 @@ export function murmur3Continue(state: Murmur3State, suffix: string): number {
   }
   for (; i < n; i++) {
     let c = suffix.charCodeAt(i);
+    if (c < 0x80) {
+      carry |= c << (carryLength << 3);
+      length++;
+      if (++carryLength === 4) {
+        h1 = mixBlock(h1, carry);
+        carry = 0;
+        carryLength = 0;
+      }
+      continue;
+    }
     let bytes: number;
     let count: number;
-    if (c < 0x80) {
-      bytes = c;
-      count = 1;
-    } else if (c < 0x800) {
+    if (c < 0x800) {
       bytes = 0xc0 | (c >> 6) | ((0x80 | (c & 0x3f)) << 8);
       count = 2;
     } else if (c >= 0xd800 && c <= 0xdfff) {
