@@ -1,24 +1,36 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAuditRoutes } from './modules/audit/index.js';
+import { registerEnvironmentRoutes } from './modules/environments/index.js';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
-import { Projection, SqlProjectionSnapshotStore } from './modules/projection/index.js';
+import { registerFlagRoutes } from './modules/flags/index.js';
+import { CommandExecutor, Projection, SqlProjectionSnapshotStore } from './modules/projection/index.js';
+import { registerConfigRoutes, registerProjectRoutes } from './modules/projects/index.js';
+import { registerSegmentRoutes } from './modules/segments/index.js';
+import { createServing, type Serving, type ServingOptions, serverVersion } from './serving.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
 import { openPgliteDb } from './platform/db-pglite.js';
 import { openPostgresDb } from './platform/db-postgres.js';
 import { type Authenticator, createHttpApp } from './platform/http.js';
 import { createLogger, type Logger } from './platform/logging.js';
+import { createMetrics, type ServerMetrics } from './platform/metrics.js';
+import { instrumentAppends } from './platform/metrics-http.js';
 import { migrate } from './platform/migrate.js';
+import { registerOpenApi } from './platform/openapi.js';
 
-/** What the server is built from. Tests pass a PGlite in memory, a ManualClock and a test authenticator. */
-export interface AppDeps {
+/** What the server is built from. Tests pass a PGlite in memory and a ManualClock. */
+export interface AppDeps extends ServingOptions {
+  /** A migrated database. */
   db: Db;
   clock?: Clock;
   logger?: Logger;
-  /** Replaces the tokens module's authenticator (tests only). */
+  /** Replaces the tokens module's authenticator (tests of the admin API only). */
   authenticator?: Authenticator;
+  /** Request body limit in bytes (default 256 KiB). */
   bodyLimit?: number;
   /** Save a projection snapshot every this many events (default 500). */
   snapshotEvery?: number;
+  metrics?: ServerMetrics;
 }
 
 /** The assembled server, not yet listening. */
@@ -28,19 +40,28 @@ export interface App {
   events: EventStore;
   /** The read model; follows the event log (this process's appends and other replicas' via NOTIFY). */
   projection: Projection;
+  executor: CommandExecutor;
+  serving: Serving;
+  metrics: ServerMetrics;
   clock: Clock;
-  /** Stops background work and closes the HTTP app. Does not close `db` (the caller opened it). */
+  /** Set when this start created the first admin token of a new database (print it once). */
+  firstAdminToken?: string;
+  /** Closes the HTTP app (streams end with a retry hint) and stops following the log. Does not close `db`. */
   close(): Promise<void>;
 }
 
-/** Builds the server on a migrated database. Idempotent start-up work (migrations) is the caller's. */
+/** Builds the server on a migrated database. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger;
-  const events = new SqlEventStore(deps.db, {
-    clock,
-    onListenerError: (error) => logger?.error({ err: error }, 'event listener failed'),
-  });
+  const metrics = deps.metrics ?? createMetrics();
+  const events = instrumentAppends(
+    new SqlEventStore(deps.db, {
+      clock,
+      onListenerError: (error) => logger?.error({ err: error }, 'event listener failed'),
+    }),
+    metrics,
+  );
   const projection = new Projection({
     events,
     db: deps.db,
@@ -49,26 +70,46 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(logger === undefined ? {} : { logger }),
   });
   await projection.start();
+  const executor = new CommandExecutor(events, projection);
+  const serving = await createServing({ ...deps, events, projection, clock, metrics });
   const app = createHttpApp({
     ...(logger === undefined ? {} : { logger }),
     ...(deps.bodyLimit === undefined ? {} : { bodyLimit: deps.bodyLimit }),
-    ...(deps.authenticator === undefined ? {} : { authenticator: deps.authenticator }),
+    authenticator: deps.authenticator ?? serving.tokens.authenticator,
   });
+  await registerOpenApi(app, serverVersion());
+  const ctx = { projection, executor };
+  registerProjectRoutes(app, ctx);
+  registerEnvironmentRoutes(app, ctx);
+  registerFlagRoutes(app, ctx);
+  registerSegmentRoutes(app, ctx);
+  registerConfigRoutes(app, ctx);
+  registerAuditRoutes(app, events);
+  await serving.attach(app);
   await app.ready();
+  let closing: Promise<void> | undefined;
   return {
     app,
     db: deps.db,
     events,
     projection,
+    executor,
+    serving,
+    metrics,
     clock,
-    close: async () => {
-      await app.close();
-      await projection.stop();
+    ...(serving.firstAdminToken === undefined ? {} : { firstAdminToken: serving.firstAdminToken }),
+    close: () => {
+      closing ??= (async () => {
+        await app.close();
+        serving.stop();
+        await projection.stop();
+      })();
+      return closing;
     },
   };
 }
 
-export interface StartOptions {
+export interface StartOptions extends ServingOptions {
   /** Default 4242; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -82,11 +123,15 @@ export interface StartOptions {
   /** A pino logger, or false for none (default: JSON logs at info level). */
   logger?: Logger | false;
   clock?: Clock;
+  bodyLimit?: number;
 }
 
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
+  /** The first admin token, when this start created it (a new database). Print it once. */
+  firstAdminToken?: string;
+  built: App;
   /** Stops listening, closes the app and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -99,22 +144,21 @@ export async function openDb(options: Pick<StartOptions, 'memory' | 'dataDir' | 
 
 /** Opens the database, migrates it, builds the app and listens. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger === false ? undefined : (options.logger ?? createLogger());
-  const db = await openDb(options);
+  const { port, host, memory, dataDir, databaseUrl, logger: loggerOption, ...rest } = options;
+  const logger = loggerOption === false ? undefined : (loggerOption ?? createLogger());
+  const db = await openDb({ memory, dataDir, databaseUrl });
   let built: App | undefined;
   try {
     await migrate(db);
-    built = await createApp({
-      db,
-      ...(logger === undefined ? {} : { logger }),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-    });
-    const address = await built.app.listen({ port: options.port ?? 4242, host: options.host ?? '127.0.0.1' });
-    let closing: Promise<void> | undefined;
+    built = await createApp({ ...rest, db, ...(logger === undefined ? {} : { logger }) });
+    const address = await built.app.listen({ port: port ?? 4242, host: host ?? '127.0.0.1' });
     const app = built;
+    let closing: Promise<void> | undefined;
     return {
       url: address,
       app: app.app,
+      built: app,
+      ...(app.firstAdminToken === undefined ? {} : { firstAdminToken: app.firstAdminToken }),
       close: () => {
         closing ??= (async () => {
           await app.close();

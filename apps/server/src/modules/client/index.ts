@@ -10,7 +10,7 @@ export type { Channel } from './channel.js';
 export { etagMatches } from './etag.js';
 export { diffSnapshots, type SnapshotDelta } from './snapshot-delta.js';
 export { parseLastEventId, sseComment, sseEvent, sseRetry } from './sse-frame.js';
-export type { SnapshotSource, StreamHub, StreamHubOptions } from './stream-hub.js';
+export type { ChangedKeys, SnapshotSource, StreamHub, StreamHubOptions } from './stream-hub.js';
 
 export interface ClientModule {
   hub: StreamHub;

@@ -2,11 +2,26 @@ import type { ServerResponse } from 'node:http';
 import type { Snapshot } from '@wavegate/core';
 import type { ServerMetrics } from '../../platform/metrics.js';
 import { Channel } from './channel.js';
+import type { SnapshotDelta } from './snapshot-delta.js';
 import { sseComment, sseEvent, sseRetry } from './sse-frame.js';
 
 /** Where the hub reads snapshots: the projection. Undefined when the project or environment does not exist. */
 export interface SnapshotSource {
   getSnapshot(project: string, environment: string): Snapshot | undefined;
+  /**
+   * Keys changed after version `since` (any version the log knows, also from before a restart); undefined
+   * when `since` cannot be answered. Optional: without it, resume works from the hub's in-memory history only.
+   */
+  changesSince?(project: string, environment: string, since: number): ChangedKeys | undefined;
+}
+
+/** The keys that changed after a version (the projection's `changesSince`). */
+export interface ChangedKeys {
+  version: number;
+  flags: string[];
+  removedFlags: string[];
+  segments: string[];
+  removedSegments: string[];
 }
 
 export interface StreamHubOptions {
@@ -108,7 +123,7 @@ export class StreamHub {
     this.options.metrics?.sseClients.inc(labels(channel));
     res.on('close', () => this.drop(client));
     let first = sseRetry(this.retryMs);
-    const resume = lastEventId === undefined ? ({ kind: 'snapshot' } as const) : channel.resumeFrom(lastEventId);
+    const resume = lastEventId === undefined ? ({ kind: 'snapshot' } as const) : this.resume(channel, lastEventId);
     if (resume.kind === 'snapshot') first += sseEvent('snapshot', channel.snapshotJson(), channel.version);
     if (resume.kind === 'delta') first += sseEvent('delta', JSON.stringify(resume.delta), channel.version);
     this.write(client, first);
@@ -154,6 +169,15 @@ export class StreamHub {
     }
   }
 
+  /** History first (an exact diff); else the projection's changed keys since that version; else a snapshot. */
+  private resume(channel: Channel, since: number): ReturnType<Channel['resumeFrom']> {
+    const fromHistory = channel.resumeFrom(since);
+    if (fromHistory.kind !== 'snapshot' || !this.options.source.changesSince) return fromHistory;
+    const keys = this.options.source.changesSince(channel.project, channel.environment, since);
+    if (!keys || keys.version !== channel.version) return fromHistory;
+    return { kind: 'delta', delta: deltaFromKeys(channel.current, keys) };
+  }
+
   private refreshChannel(channel: Channel): void {
     const next = this.options.source.getSnapshot(channel.project, channel.environment);
     if (!next) return;
@@ -192,6 +216,27 @@ export class StreamHub {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+function deltaFromKeys(current: Snapshot, keys: ChangedKeys): SnapshotDelta {
+  const delta: SnapshotDelta = {
+    version: current.version,
+    flags: {},
+    removedFlags: [...keys.removedFlags],
+    segments: {},
+    removedSegments: [...keys.removedSegments],
+  };
+  for (const key of keys.flags) {
+    const flag = current.flags[key];
+    if (flag) delta.flags[key] = flag;
+    else delta.removedFlags.push(key);
+  }
+  for (const key of keys.segments) {
+    const segment = current.segments[key];
+    if (segment) delta.segments[key] = segment;
+    else delta.removedSegments.push(key);
+  }
+  return delta;
 }
 
 function channelKey(project: string, environment: string): string {

@@ -38,7 +38,12 @@ export const DEFAULT_TOKEN_RATE_LIMITS: Required<TokenRateLimits> = {
 };
 
 export interface TokensModuleDeps {
-  events: EventStore;
+  events: Pick<EventStore, 'append' | 'read'>;
+  /**
+   * Calls the listener with every batch of committed events, this replica's and other replicas' (the
+   * projection's `onApplied`), so a revocation anywhere closes streams here. Returns unsubscribe.
+   */
+  follow(listener: (events: readonly StoredEvent[]) => void): () => void;
   clock: Clock;
   scopeExists(project: string, environment: string): { project: boolean; environment: boolean };
   rateLimits?: TokenRateLimits;
@@ -87,7 +92,7 @@ export function createTokensModule(deps: TokensModuleDeps): TokensModule {
     service,
     authenticator,
     async start(options = {}) {
-      unsubscribe = deps.events.subscribe(applyAll);
+      unsubscribe = deps.follow(applyAll);
       const [created, revoked] = await Promise.all([
         deps.events.read({ kind: 'token.created' }),
         deps.events.read({ kind: 'token.revoked' }),
