@@ -1,3 +1,10 @@
+/**
+ * `@wavegate/core`: the one place that decides what a unit is served. Pure: no I/O, no clock, no randomness.
+ * Entry points: {@link createEvaluator} (SDKs), {@link evaluate}, {@link validateFlag}, {@link bucket}.
+ * Conformance vectors: `@wavegate/core/spec/bucketing.json`, `@wavegate/core/spec/evaluation.json`.
+ *
+ * @module
+ */
 export * from './bucket.js';
 export { CompiledFlag, compileFlag, valueFitsType } from './compile.js';
 export * from './date.js';
