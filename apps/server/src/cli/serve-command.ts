@@ -1,0 +1,101 @@
+import { type StartOptions, startServer } from '../main.js';
+import { createLogger } from '../platform/logging.js';
+import { exitOnSignals } from '../platform/shutdown.js';
+import { CliError, type CliIo, ExitCode } from './io.js';
+
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  memory?: boolean;
+  dataDir?: string;
+  databaseUrl?: string;
+  logLevel?: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Start options from flags, then environment variables, then defaults; every problem listed at once. */
+export function serveSettings(
+  flags: ServeFlags,
+  env: CliIo['env'],
+): StartOptions & { logLevel: string; adminToken?: string } {
+  const problems: string[] = [];
+  const portText = flags.port ?? env['WAVEGATE_PORT'] ?? '4242';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) problems.push(`port must be 0-65535 (got "${portText}")`);
+  const host = flags.host ?? env['WAVEGATE_HOST'] ?? '127.0.0.1';
+  const databaseUrl = flags.databaseUrl ?? env['DATABASE_URL'];
+  const dataDir = flags.dataDir ?? env['WAVEGATE_DATA_DIR'];
+  const memory = flags.memory === true || env['WAVEGATE_MEMORY'] === 'true';
+  const storages = [
+    memory && '--memory',
+    dataDir !== undefined && '--data-dir',
+    databaseUrl !== undefined && '--database-url',
+  ];
+  const chosen = storages.filter((s) => s !== false);
+  if (chosen.length > 1)
+    problems.push(`choose one storage: ${chosen.join(', ')} (flags or their environment variables)`);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('database URL must start with postgres:// or postgresql://');
+  }
+  const logLevel = flags.logLevel ?? env['WAVEGATE_LOG_LEVEL'] ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`log level is one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  const adminToken = env['WAVEGATE_ADMIN_TOKEN'];
+  if (adminToken !== undefined && !adminToken.startsWith('wg_admin_'))
+    problems.push('WAVEGATE_ADMIN_TOKEN must start with wg_admin_');
+  if (problems.length > 0) {
+    throw new CliError(
+      `cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      ExitCode.usage,
+    );
+  }
+  return {
+    port,
+    host,
+    logLevel,
+    ...(memory ? { memory: true } : {}),
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(adminToken === undefined ? {} : { adminToken }),
+  };
+}
+
+/**
+ * `wavegate serve`: starts the server, prints its URL (and, the first time a data directory is used, the first
+ * admin token, once), and on SIGTERM/SIGINT shuts down gracefully. Resolves with the exit code after shutdown.
+ */
+export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
+  const { logLevel, ...settings } = serveSettings(flags, io.env);
+  const logger = createLogger({ level: logLevel });
+  // `adminToken` registers WAVEGATE_ADMIN_TOKEN at start; `firstAdminToken` is set when a new store got one.
+  const server = (await startServer({ ...settings, logger } as StartOptions)) as Awaited<
+    ReturnType<typeof startServer>
+  > & {
+    firstAdminToken?: string;
+  };
+  const storage =
+    settings.databaseUrl !== undefined
+      ? 'PostgreSQL'
+      : settings.memory === true
+        ? 'in memory (data is lost on exit)'
+        : `data directory ${settings.dataDir ?? './.wavegate'}`;
+  io.stdout(`Wavegate listening on ${server.url} (storage: ${storage})\n`);
+  if (server.firstAdminToken !== undefined) {
+    io.stdout(
+      `\nFirst admin token (shown once, store it now):\n\n  ${server.firstAdminToken}\n\n` +
+        `Use it with the CLI:  export WAVEGATE_TOKEN=${server.firstAdminToken}\n\n`,
+    );
+  }
+  return new Promise<number>((resolve) => {
+    const target = {
+      on: (signal: NodeJS.Signals, handler: (s: NodeJS.Signals) => void) => (io.signals ?? process).on(signal, handler),
+      off: (signal: NodeJS.Signals, handler: (s: NodeJS.Signals) => void) =>
+        (io.signals ?? process).off(signal, handler),
+      exit: (code?: number) => {
+        remove();
+        resolve(code ?? 0);
+      },
+    } as unknown as NodeJS.Process;
+    const remove = exitOnSignals(() => server.close(), { logger, target });
+  });
+}
