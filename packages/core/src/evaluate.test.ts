@@ -98,6 +98,14 @@ describe('createEvaluator', () => {
     expect(Object.isFrozen(jsonFlag.variants.v)).toBe(false);
   });
 
+  it('returns shared results on bucketed paths too (no allocation per call)', () => {
+    const flag: Flag = { ...boolFlag, rules: [{ serve: { rollout: 100 } }] };
+    const e = createEvaluator({ ...snapshot, flags: { r: flag } });
+    const first = e.evaluate('r', { userId: 'a' });
+    expect(first).toMatchObject({ value: true, reason: 'SPLIT', rollout: { ruleIndex: 0, arm: 'treatment' } });
+    expect(e.evaluate('r', { userId: 'b' })).toBe(first);
+  });
+
   it('returns INVALID_CONTEXT for a context that is not an object, and treats a missing one as empty', () => {
     expect(ev.evaluate('b', 'VN' as never)).toMatchObject({
       value: false,
