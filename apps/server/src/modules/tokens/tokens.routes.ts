@@ -12,7 +12,7 @@ const createBody = {
     name: { type: 'string', minLength: 1, maxLength: 200 },
     project: { type: 'string', minLength: 1 },
     environment: { type: 'string', minLength: 1 },
-    expiresAt: { type: ['string', 'null'], format: 'date-time' },
+    expiresAt: { type: ['string', 'null'] },
   },
 } as const;
 
