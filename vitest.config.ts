@@ -1,5 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// *.db.test.ts need a real PostgreSQL (TEST_DATABASE_URL). In CI they always run (and fail loudly without it);
+// elsewhere, without TEST_DATABASE_URL they are left out, and we say so.
+const withoutDb = !process.env['CI'] && !process.env['TEST_DATABASE_URL'];
+if (withoutDb) {
+  console.warn(
+    '\n[vitest] TEST_DATABASE_URL is not set: *.db.test.ts (real PostgreSQL) are NOT run. ' +
+      'Run eval "$(scripts/test-postgres.sh start)" to include them.\n',
+  );
+}
+
 // Tests import workspace packages from their TypeScript sources (the `wavegate-source` export condition),
 // so `npm test` needs no build step and a change in one package is seen by its dependents at once.
 export default defineConfig({
@@ -13,7 +23,7 @@ export default defineConfig({
       'apps/*/test/**/*.test.ts',
       'examples/*/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    exclude: ['**/node_modules/**', '**/dist/**', ...(withoutDb ? ['**/*.db.test.ts'] : [])],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

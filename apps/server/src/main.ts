@@ -6,7 +6,6 @@ import { registerFlagRoutes } from './modules/flags/index.js';
 import { CommandExecutor, Projection, SqlProjectionSnapshotStore } from './modules/projection/index.js';
 import { registerConfigRoutes, registerProjectRoutes } from './modules/projects/index.js';
 import { registerSegmentRoutes } from './modules/segments/index.js';
-import { createServing, type Serving, type ServingOptions, serverVersion } from './serving.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
 import { openPgliteDb } from './platform/db-pglite.js';
@@ -17,6 +16,7 @@ import { createMetrics, type ServerMetrics } from './platform/metrics.js';
 import { instrumentAppends } from './platform/metrics-http.js';
 import { migrate } from './platform/migrate.js';
 import { registerOpenApi } from './platform/openapi.js';
+import { createServing, type Serving, type ServingOptions, serverVersion } from './serving.js';
 
 /** What the server is built from. Tests pass a PGlite in memory and a ManualClock. */
 export interface AppDeps extends ServingOptions {

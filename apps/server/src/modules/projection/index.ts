@@ -5,6 +5,9 @@
  * `onChange` (per applied batch: which flags/segments changed in which project × environment, new version) or
  * `onApplied` (every applied event, for other read models such as tokens).
  */
+
+export { CommandExecutor, type Decide, type ExecuteResult, type PlannedEvent } from './command-executor.js';
+export type { CommandContext } from './context.js';
 export { type AppliedListener, type ChangeListener, Projection, type ProjectionDeps } from './projection.js';
 export { changesOf, reduce, type SnapshotChange } from './projection.reducer.js';
 export {
@@ -13,5 +16,14 @@ export {
   type ProjectionSnapshotStore,
   SqlProjectionSnapshotStore,
 } from './projection-snapshot.store.js';
+export {
+  adminSchema,
+  descriptionSchema,
+  errorResponseSchema,
+  keySchema,
+  nameSchema,
+  projectParams,
+  versionSchema,
+} from './schemas.js';
 export { buildSnapshot, type ChangesSince, changesSince, toCoreFlag } from './snapshot-build.js';
 export * from './state.js';

@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../platform/errors.js';
+import { actorOf, requireAuth } from '../../platform/http.js';
+import { checkVersion, expectedVersion } from '../../platform/http-concurrency.js';
+import { EventKind, Subject } from '../events/index.js';
+import {
+  adminSchema,
+  type CommandContext,
+  type EnvironmentState,
+  keySchema,
+  nameSchema,
+  projectParams,
+  versionSchema,
+} from '../projection/index.js';
+import { requireProject } from '../projects/index.js';
+
+export interface EnvironmentResource {
+  project: string;
+  key: string;
+  name: string;
+  protected: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toEnvironmentResource(project: string, e: EnvironmentState): EnvironmentResource {
+  return { project, ...e };
+}
+
+const envParams = {
+  type: 'object',
+  properties: { p: keySchema, env: keySchema },
+  required: ['p', 'env'],
+};
+
+export function registerEnvironmentRoutes(app: FastifyInstance, ctx: CommandContext): void {
+  const admin = requireAuth('admin');
+
+  app.get<{ Params: { p: string } }>(
+    '/api/v1/projects/:p/environments',
+    { preHandler: admin, schema: adminSchema('environments', 'List environments', { params: projectParams }) },
+    async (request) => {
+      const project = requireProject(ctx.projection.state, request.params.p);
+      return {
+        environments: project.environmentOrder.map((k) => toEnvironmentResource(project.key, project.environments[k]!)),
+      };
+    },
+  );
+
+  app.post<{ Params: { p: string }; Body: { key: string; name?: string; protected?: boolean } }>(
+    '/api/v1/projects/:p/environments',
+    {
+      preHandler: admin,
+      schema: adminSchema('environments', 'Create an environment', {
+        params: projectParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key'],
+          properties: { key: keySchema, name: nameSchema, protected: { type: 'boolean' } },
+        },
+      }),
+    },
+    async (request, reply) => {
+      const { p } = request.params;
+      const { key, name, protected: isProtected } = request.body;
+      const { state } = await ctx.executor.execute(actorOf(request), (s) => {
+        const project = requireProject(s, p);
+        if (project.environments[key] !== undefined) throw AppError.conflict(`environment "${key}" already exists`);
+        const payload = { project: p, environment: key, name: name ?? key, protected: isProtected ?? false };
+        return [{ kind: EventKind.environmentCreated, subject: Subject.environment(p, key), payload }];
+      });
+      const env = requireProject(state, p).environments[key]!;
+      return reply.status(201).send(toEnvironmentResource(p, env));
+    },
+  );
+
+  app.patch<{ Params: { p: string; env: string }; Body: { name?: string; protected?: boolean; version?: number } }>(
+    '/api/v1/projects/:p/environments/:env',
+    {
+      preHandler: admin,
+      schema: adminSchema('environments', 'Update an environment', {
+        params: envParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { name: nameSchema, protected: { type: 'boolean' }, version: versionSchema },
+        },
+      }),
+    },
+    async (request) => {
+      const { p, env } = request.params;
+      const expected = expectedVersion(request, request.body.version, true);
+      const { state } = await ctx.executor.execute(actorOf(request), (s) => {
+        const current = requireProject(s, p).environments[env];
+        if (current === undefined) throw AppError.notFound(`environment "${env}"`);
+        checkVersion(`environment "${env}"`, current.version, expected);
+        const payload = {
+          project: p,
+          environment: env,
+          name: request.body.name ?? current.name,
+          protected: request.body.protected ?? current.protected,
+        };
+        if (payload.name === current.name && payload.protected === current.protected) return [];
+        return [{ kind: EventKind.environmentUpdated, subject: Subject.environment(p, env), payload }];
+      });
+      return toEnvironmentResource(p, requireProject(state, p).environments[env]!);
+    },
+  );
+}
