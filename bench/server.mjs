@@ -2,7 +2,7 @@
 // the same local PostgreSQL, loaded with autocannon.
 //
 //   node bench/server.mjs [--duration 20] [--connections 50] [--flags 200] [--warmup 2]
-//                         [--only unleash|wavegate] [--no-write]
+//                         [--only unleash,wavegate,bare] [--endpoints snapshot-304,…] [--no-write]
 //
 // Each server runs in its own child process, one product at a time; autocannon runs in this process (so on a
 // 2-core machine the load generator takes CPU from the server alike for both products). Per product: start,
@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { load, rssMb } from './lib/server-harness.mjs';
+import { startBare } from './lib/bare-target.mjs';
+import { cpuSeconds, load, rssMb } from './lib/server-harness.mjs';
 import { machine, markdownTable } from './lib/stats.mjs';
 import { startUnleash } from './lib/unleash-target.mjs';
 import { startWavegate } from './lib/wavegate-target.mjs';
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     idle: { type: 'string', default: '5' },
     only: { type: 'string' },
+    endpoints: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -34,7 +36,7 @@ const connections = Number(args.connections);
 const flagCount = Number(args.flags);
 const warmupS = Number(args.warmup);
 const idleS = Number(args.idle);
-const products = args.only ? [args.only] : ['unleash', 'wavegate'];
+const products = args.only ? args.only.split(',') : ['unleash', 'wavegate', 'bare'];
 
 // Whole-run deadline: 3 endpoints × (warm-up + run) per product, plus generous start-up and seeding time.
 const deadlineMs = (products.length * 3 * (durationS + warmupS) + products.length * 300) * 1000;
@@ -46,7 +48,7 @@ const deadline = setTimeout(async () => {
 }, deadlineMs);
 deadline.unref();
 
-const starters = { unleash: startUnleash, wavegate: startWavegate };
+const starters = { unleash: startUnleash, wavegate: startWavegate, bare: startBare };
 const measured = [];
 for (const product of products) {
   console.log(`\n== ${product}: starting`);
@@ -62,12 +64,17 @@ for (const product of products) {
     const idleRss = rssMb(target.pid);
     console.log(`idle RSS after ${idleS} s: ${idleRss.toFixed(1)} MB`);
     const runs = [];
+    const wanted = args.endpoints?.split(',');
     for (const scenario of await target.scenarios()) {
+      if (wanted && !wanted.includes(scenario.key)) continue;
       if (warmupS > 0) await load(target.base, scenario.request, { connections, durationS: warmupS });
+      const cpuBefore = cpuSeconds(target.pid);
       const r = await load(target.base, scenario.request, { connections, durationS });
+      // Server CPU per request: robust to other work on a shared machine, unlike req/s.
+      r.cpuUs = ((cpuSeconds(target.pid) - cpuBefore) / Math.max(1, r.total)) * 1e6;
       const unexpected = r.total - (r.statuses[scenario.expect] ?? 0);
       console.log(
-        `  ${scenario.name}: ${Math.round(r.rps).toLocaleString('en-US')} req/s, p99 ${r.p99} ms, statuses ${JSON.stringify(r.statuses)}` +
+        `  ${scenario.name}: ${Math.round(r.rps).toLocaleString('en-US')} req/s, p99 ${r.p99} ms, server CPU ${r.cpuUs.toFixed(0)} µs/req, statuses ${JSON.stringify(r.statuses)}` +
           (unexpected || r.errors || r.timeouts
             ? ` — ${unexpected} unexpected, ${r.errors} errors, ${r.timeouts} timeouts`
             : ''),
@@ -75,7 +82,15 @@ for (const product of products) {
       runs.push({ ...scenario, ...r, unexpected });
     }
     const loadedRss = rssMb(target.pid);
-    measured.push({ product, version: target.version, check: target.check, idleRss, loadedRss, runs });
+    measured.push({
+      id: product,
+      product: target.product,
+      version: target.version,
+      check: target.check,
+      idleRss,
+      loadedRss,
+      runs,
+    });
   } finally {
     await target.stop();
     running.delete(target);
@@ -83,31 +98,43 @@ for (const product of products) {
 }
 
 // ---- report -----------------------------------------------------------------------------------------------
-const run = (product, key) => measured.find((m) => m.product === product)?.runs.find((r) => r.key === key);
+const run = (id, key) => measured.find((m) => m.id === id)?.runs.find((r) => r.key === key);
 // Wavegate endpoint → the Unleash endpoint it is compared with.
 const pairs = [
-  ['snapshot-304', 'features-304'],
-  ['snapshot-200', 'features-200'],
-  ['ofrep', 'frontend'],
+  ['snapshot-304', 'features-304', 'bare-304'],
+  ['snapshot-200', 'features-200', 'bare-200'],
+  ['ofrep', 'frontend', 'bare-post'],
 ];
 const rows = [];
 for (const m of measured) {
   for (const r of m.runs) {
     const pair = pairs.find((p) => p[0] === r.key);
     const other = pair ? run('unleash', pair[1]) : undefined;
+    const floor = pair ? run('bare', pair[2]) : undefined;
     rows.push([
       m.product,
       r.name,
       Math.round(r.rps).toLocaleString('en-US'),
       String(r.p99),
+      r.cpuUs.toFixed(0),
       r.unexpected || r.errors || r.timeouts ? `${r.unexpected} / ${r.errors} / ${r.timeouts}` : '0',
       other ? `${(r.rps / other.rps).toFixed(1)}× ${other.key}` : '–',
+      floor ? `${Math.round((r.rps / floor.rps) * 100)} %` : '–',
     ]);
   }
 }
 const table = markdownTable(
-  ['product', 'endpoint', 'req/s', 'p99 ms', 'bad status / errors / timeouts', 'req/s ÷ Unleash'],
-  ['l', 'l', 'r', 'r', 'r', 'l'],
+  [
+    'product',
+    'endpoint',
+    'req/s',
+    'p99 ms',
+    'server CPU µs/req',
+    'bad status / errors / timeouts',
+    'req/s ÷ Unleash',
+    'of bare node:http',
+  ],
+  ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'r'],
   rows,
 );
 const rssLines = measured.map(
@@ -115,7 +142,7 @@ const rssLines = measured.map(
     `- ${m.product} ${m.version}: idle RSS ${m.idleRss.toFixed(1)} MB, after the load ${m.loadedRss.toFixed(1)} MB`,
 );
 const goals = [];
-const wg = measured.find((m) => m.product === 'wavegate');
+const wg = measured.find((m) => m.id === 'wavegate');
 if (wg) {
   const mark = (ok) => (ok ? 'met' : 'MISSED');
   const s304 = run('wavegate', 'snapshot-304');

@@ -41,7 +41,9 @@ export function freePort() {
  * (that line's fields are merged into the returned handle). Rejects after `timeoutMs` or if the child exits.
  */
 export function startChild(script, env, { timeoutMs = 240_000, label = script } = {}) {
-  const child = spawn(process.execPath, [script], {
+  // BENCH_CPU_PROF=DIR profiles the servers under test (written when they stop).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -92,6 +94,14 @@ export function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
   return kb / 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in seconds (from /proc; clock ticks of 1/100 s). */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[11] and fields[12] are utime and stime (fields 14 and 15 of proc(5), counted from the state field).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /**
