@@ -4,7 +4,6 @@ import { DEFAULT_URL } from './api-client.js';
 import { auditVerifyCommand } from './audit-commands.js';
 import { applyCommand, diffCommand, exportCommand } from './config-commands.js';
 import { CliError, type CliIo, ExitCode } from './io.js';
-import { serveCommand } from './serve-command.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
 
 export type { CliIo } from './io.js';
@@ -62,7 +61,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     )
     .option('--database-url <url>', 'use this PostgreSQL server (env DATABASE_URL)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env WAVEGATE_LOG_LEVEL)')
-    .action(run((flags) => serveCommand(flags, io)));
+    .action(
+      // Loaded on demand: the server's dependencies (Fastify, PGlite, pg) would slow every other command.
+      run(async (flags) => (await import('./serve-command.js')).serveCommand(flags, io)),
+    );
 
   serverCommand(
     program
@@ -114,7 +116,11 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 
   const audit = program.command('audit').description('the audit trail');
   serverCommand(
-    audit.command('verify').description('check the hash chain of every event; names the first broken one'),
+    audit
+      .command('verify')
+      .description('check the hash chain of every event; names the first broken one')
+      .option('--data-dir <dir>', 'check this embedded database directly (server stopped), not through the API')
+      .option('--database-url <url>', 'check this PostgreSQL database directly, not through the API'),
   ).action(run((options) => auditVerifyCommand(options, io)));
 
   for (const command of [program, ...program.commands, ...token.commands, ...audit.commands]) {
