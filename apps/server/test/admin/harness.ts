@@ -23,13 +23,14 @@ export interface Harness {
 
 export type Res = LightMyRequestResponse;
 
-export async function harness(db: Db): Promise<Harness> {
+export async function harness(db: Db, options: { snapshotEvery?: number } = {}): Promise<Harness> {
   const clock = new ManualClock('2026-03-01T00:00:00.000Z');
   const built = await createApp({
     db,
     clock,
     authenticator: testAuthenticator,
     metrics: createMetrics({ processDefaults: false }),
+    ...options,
   });
   return {
     built,
