@@ -1,8 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EvaluationContext, EvaluationResult, FlagType, JsonValue, Snapshot } from '@wavegate/core';
 import { type Clock, type Random, systemClock, type TimerHandle } from './clock.js';
 import { TypedEmitter } from './emitter.js';
 import { WavegateError, WavegateErrorCode } from './errors.js';
 import { compileSnapshot, type SnapshotEvaluator } from './evaluator.js';
+import {
+  type ExpressMiddleware,
+  expressMiddleware,
+  type FastifyPlugin,
+  fastifyPlugin,
+  type PlainHandler,
+  wrapHandler,
+} from './metrics/middleware.js';
+import { armOf, MetricsRecorder } from './metrics/recorder.js';
+import { MetricsReporter, type ReporterStats } from './metrics/reporter.js';
+import { requestScopes } from './metrics/scope.js';
 import { CacheWriter, loadBootstrap, readCache } from './offline.js';
 import type { WavegateOptions } from './options.js';
 import { applyDelta, changedFlagKeys, type SnapshotDelta } from './sync/delta.js';
@@ -68,6 +81,8 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
   private isStale = false;
   private closed = false;
   private readonly options: WavegateOptions;
+  private readonly metrics: MetricsRecorder | undefined;
+  private readonly reporter: MetricsReporter | undefined;
 
   constructor(options: WavegateOptions) {
     super();
@@ -102,6 +117,33 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
       );
     }
 
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    if (options.offline !== true && options.metrics !== false) {
+      const m = options.metrics ?? {};
+      this.reporter = new MetricsReporter({
+        baseUrl: url,
+        token: options.token,
+        fetch: fetchImpl,
+        clock: this.clock,
+        random: this.random,
+        maxBufferedWindows: m.maxBufferedWindows ?? 360,
+        maxWindowsPerBatch: m.maxWindowsPerBatch ?? 30,
+        requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+        instanceId: randomUUID(),
+        configVersion: () => this.loaded?.snapshot.version,
+        onError: (e) => this.fail(e),
+      });
+      const clock = this.clock;
+      this.metrics = new MetricsRecorder({
+        clock,
+        monotonic: clock.monotonic === undefined ? () => performance.now() : () => clock.monotonic!(),
+        windowMs: m.windowMs ?? 10_000,
+        exposures: m.exposures ?? true,
+        unitAttribute: m.unitAttribute ?? 'userId',
+        reporter: this.reporter,
+      });
+    }
+
     if (options.offline === true) {
       this.settleReady(
         this.loaded === undefined
@@ -117,7 +159,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     this.sync = new Synchronizer({
       baseUrl: url,
       token: options.token,
-      fetch: options.fetch ?? globalThis.fetch,
+      fetch: fetchImpl,
       clock: this.clock,
       random: this.random,
       streaming: options.streaming ?? true,
@@ -215,6 +257,71 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     return this.typed(type, key, context, defaultValue);
   }
 
+  /**
+   * Record a metric for this context's unit (a conversion, a value): attributed to the variants the unit was
+   * served — inside a request scope (middleware), those of the request; elsewhere, what each flag evaluated in
+   * the last two windows serves this context now. `value` defaults to 1. Never throws.
+   */
+  track(metric: string, context: EvaluationContext = EMPTY_CONTEXT, value = 1): void {
+    const metrics = this.metrics;
+    const loaded = this.loaded;
+    if (metrics === undefined || loaded === undefined || !Number.isFinite(value)) return;
+    try {
+      const unit = metrics.unitOf(context);
+      const scope = metrics.scopesActive ? requestScopes.getStore() : undefined;
+      if (scope !== undefined && scope.flags.length > 0) {
+        for (let i = 0; i < scope.flags.length; i++) {
+          metrics.track(scope.flags[i]!, scope.variants[i]!, scope.arms[i]!, metric, value, unit);
+        }
+        return;
+      }
+      for (const flag of metrics.activeFlags()) {
+        const r = loaded.evaluator.evaluate(flag, context);
+        if (r.variant !== undefined && r.reason !== 'ERROR')
+          metrics.track(flag, r.variant, armOf(r), metric, value, unit);
+      }
+    } catch {
+      // track() is called from application code paths: it must never throw.
+    }
+  }
+
+  /**
+   * Express middleware: records each request's outcome (5xx = error) and latency against the variants its unit
+   * was served during the request.
+   * @example app.use(client.express());
+   */
+  express(): ExpressMiddleware {
+    return expressMiddleware(this.metrics);
+  }
+
+  /**
+   * Fastify plugin doing the same (errors: a thrown handler or a 5xx).
+   * @example await app.register(client.fastify());
+   */
+  fastify(): FastifyPlugin {
+    return fastifyPlugin(this.metrics);
+  }
+
+  /**
+   * Wrap a plain `(req, res)` handler to do the same.
+   * @example http.createServer(client.wrap((req, res) => { … }));
+   */
+  wrap<Req extends IncomingMessage, Res extends ServerResponse>(
+    handler: PlainHandler<Req, Res>,
+  ): PlainHandler<Req, Res> {
+    return wrapHandler(this.metrics, handler);
+  }
+
+  /** Close the current metrics window now and start sending it (normally a timer does this every window). */
+  flushMetrics(): void {
+    this.metrics?.rotate();
+  }
+
+  /** Counters of the metrics reporter (batches sent, post attempts, windows dropped); undefined without metrics. */
+  get metricsStats(): Readonly<ReporterStats> | undefined {
+    return this.reporter?.stats;
+  }
+
   /** Stop syncing, write the cache, and flush. Idempotent; evaluation keeps serving the last config. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -223,7 +330,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     if (this.readyTimer !== undefined) this.clock.clearTimeout(this.readyTimer);
     if (this.staleTimer !== undefined) this.clock.clearTimeout(this.staleTimer);
     this.settleReady(new WavegateError(WavegateErrorCode.CLOSED, 'the client was closed before it was ready'));
-    await this.cache?.flush();
+    await Promise.all([this.cache?.flush(), this.metrics?.close()]);
   }
 
   /** The hot path: no I/O, no throw. */
@@ -231,7 +338,9 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const loaded = this.loaded;
     if (loaded === undefined) return NOT_READY;
     try {
-      return loaded.evaluator.evaluate(key, context);
+      const r = loaded.evaluator.evaluate(key, context);
+      if (this.metrics !== undefined) this.metrics.exposure(key, r, context);
+      return r;
     } catch (err) {
       return { value: null, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: String(err) };
     }
@@ -241,7 +350,9 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const loaded = this.loaded;
     if (loaded === undefined) return { ...NOT_READY, value: def };
     try {
-      return loaded.evaluator[type](key, context, def as never) as Evaluation<T>;
+      const r = loaded.evaluator[type](key, context, def as never) as Evaluation<T>;
+      if (this.metrics !== undefined) this.metrics.exposure(key, r, context);
+      return r;
     } catch (err) {
       return { value: def, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: String(err) };
     }

@@ -9,6 +9,8 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /** Monotonic milliseconds for measuring latencies; `performance.now()` when absent. */
+  monotonic?(): number;
 }
 
 /** The real clock: `Date.now()` and unref'd Node timers (an SDK timer never keeps the process alive). */
@@ -22,6 +24,7 @@ export const systemClock: Clock = {
   clearTimeout(handle) {
     clearTimeout(handle as ReturnType<typeof setTimeout>);
   },
+  monotonic: () => performance.now(),
 };
 
 /** A source of uniform random numbers in [0, 1), injectable for deterministic jitter in tests. */

@@ -23,6 +23,7 @@ export class ContractServer {
   private readonly hung = new Set<ServerResponse>();
   private server: Server | undefined;
   private waiters: { path: string; count: number; resolve: () => void }[] = [];
+  private postWaiters: { count: number; resolve: () => void }[] = [];
   url = '';
   /** Metrics bodies received (parsed), for metrics tests. */
   readonly metricsPosts: { idempotencyKey: string | undefined; body: unknown }[] = [];
@@ -78,6 +79,12 @@ export class ContractServer {
     return new Promise((resolve) => this.waiters.push({ path, count, resolve }));
   }
 
+  /** Resolves once `count` metrics bodies have been received in full (before the handler answers). */
+  metricsReceived(count: number): Promise<void> {
+    if (this.metricsPosts.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.postWaiters.push({ count, resolve }));
+  }
+
   /** Publish a new config: bump the version, push a delta to every open stream. */
   publish(change: (flags: Record<string, Flag>) => void): Snapshot {
     const flags = structuredClone(this.current.flags);
@@ -118,6 +125,12 @@ export class ContractServer {
       req.on('end', () => {
         const key = req.headers['idempotency-key'];
         this.metricsPosts.push({ idempotencyKey: typeof key === 'string' ? key : undefined, body: JSON.parse(body) });
+        for (const w of [...this.postWaiters]) {
+          if (this.metricsPosts.length >= w.count) {
+            this.postWaiters = this.postWaiters.filter((x) => x !== w);
+            w.resolve();
+          }
+        }
         if (this.metricsHandler !== undefined) this.metricsHandler(req, res, body);
         else json(res, 202, { accepted: true });
       });

@@ -20,6 +20,10 @@ export class ManualClock implements Clock {
     return this.time;
   }
 
+  monotonic(): number {
+    return this.time;
+  }
+
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const timer = { id: this.nextId++, at: this.time + Math.max(0, ms), fn };
     this.timers.push(timer);

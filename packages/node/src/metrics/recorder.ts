@@ -1,0 +1,120 @@
+import type { EvaluationContext, EvaluationResult } from '@wavegate/core';
+import { unitKeyOf } from '@wavegate/core';
+import type { Clock, TimerHandle } from '../clock.js';
+import type { MetricsReporter } from './reporter.js';
+import { type RequestScope, requestScopes } from './scope.js';
+import { type ArmIndex, MetricsWindow } from './window.js';
+
+/** Settings of the recorder. */
+export interface RecorderDeps {
+  clock: Clock;
+  /** Monotonic milliseconds for latencies. */
+  monotonic: () => number;
+  windowMs: number;
+  exposures: boolean;
+  unitAttribute: string;
+  reporter: MetricsReporter;
+}
+
+/** The arm of a result: from `result.rollout` (treatment or control), else none. */
+export function armOf(result: EvaluationResult): ArmIndex {
+  const r = result.rollout;
+  return r === undefined ? 0 : r.arm === 'treatment' ? 1 : 2;
+}
+
+/**
+ * Counts in memory, per window: exposures on each evaluation, request outcomes from the middleware, `track()`
+ * values. A timer closes the window at each `windowMs` boundary (aligned to the epoch, so windows of all
+ * processes line up) and hands it to the reporter.
+ */
+export class MetricsRecorder {
+  private window: MetricsWindow;
+  private previousFlags: string[] = [];
+  private timer: TimerHandle | undefined;
+  private closed = false;
+  /** Set once a middleware exists: only then does evaluation look up the request scope. */
+  scopesActive = false;
+
+  constructor(private readonly deps: RecorderDeps) {
+    this.window = new MetricsWindow(deps.clock.now());
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const now = this.deps.clock.now();
+    const wait = this.deps.windowMs - (now % this.deps.windowMs);
+    this.timer = this.deps.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.rotate();
+      if (!this.closed) this.schedule();
+    }, wait);
+  }
+
+  /** Close the current window now and queue it. */
+  rotate(): void {
+    const closed = this.window;
+    const now = this.deps.clock.now();
+    this.window = new MetricsWindow(now);
+    this.previousFlags = [...closed.flags.keys()];
+    const json = closed.toJSON(now);
+    if (json !== undefined) this.deps.reporter.enqueue(json);
+  }
+
+  /** Hot path: note that `flag` served `result` to this context. */
+  exposure(flag: string, result: EvaluationResult, context: EvaluationContext): void {
+    const variant = result.variant;
+    if (variant === undefined || result.reason === 'ERROR') return;
+    const arm = armOf(result);
+    if (this.deps.exposures) {
+      const series = this.window.series(flag, variant, arm);
+      series.evaluations++;
+      const raw = context[this.deps.unitAttribute] ?? context.targetingKey;
+      if (typeof raw === 'string') series.addUnit(raw);
+      else if (raw !== undefined && raw !== null) {
+        const key = unitKeyOf(raw);
+        if (key !== undefined) series.addUnit(key);
+      }
+    }
+    if (this.scopesActive) requestScopes.getStore()?.add(flag, variant, arm);
+  }
+
+  /** The unit key of a context, or undefined. */
+  unitOf(context: EvaluationContext): string | undefined {
+    const raw = context[this.deps.unitAttribute] ?? context.targetingKey;
+    return typeof raw === 'string' ? raw : raw === undefined || raw === null ? undefined : unitKeyOf(raw);
+  }
+
+  /** Flags evaluated in this window or the previous one. */
+  activeFlags(): string[] {
+    const keys = new Set(this.previousFlags);
+    for (const k of this.window.flags.keys()) keys.add(k);
+    return [...keys];
+  }
+
+  /** Add a tracked value to one series. */
+  track(flag: string, variant: string, arm: ArmIndex, metric: string, value: number, unit: string | undefined): void {
+    this.window.series(flag, variant, arm).track(metric, value, unit);
+  }
+
+  /** Record a finished request against every variant its unit was served during it. */
+  request(scope: RequestScope, error: boolean): void {
+    const latency = this.deps.monotonic() - scope.startedAt;
+    for (let i = 0; i < scope.flags.length; i++) {
+      this.window.series(scope.flags[i]!, scope.variants[i]!, scope.arms[i]!).request(latency, error);
+    }
+  }
+
+  /** Monotonic now, for request start times. */
+  now(): number {
+    return this.deps.monotonic();
+  }
+
+  /** Close the last window and flush the reporter. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
+    this.rotate();
+    await this.deps.reporter.close();
+  }
+}

@@ -1,0 +1,148 @@
+import type { DDSketch } from '@datadog/sketches-js';
+import { type HllJson, UnitCounter } from './hll.js';
+import { newSketch, type SketchJson, sketchToJson } from './sketch-json.js';
+
+/** Arm index: 0 = the unit reached no rollout, 1 = treatment, 2 = control. */
+export type ArmIndex = 0 | 1 | 2;
+const ARM_NAMES = [null, 'treatment', 'control'] as const;
+
+/** Totals of one `track()` metric in one series. */
+export interface TrackJson {
+  count: number;
+  sum: number;
+  sumSquares: number;
+  units?: { estimate: number; hll: HllJson };
+}
+
+/** One series of a window: flag × variant served × arm. See "Metrics batch v1" in docs/sdk-node.md. */
+export interface SeriesJson {
+  flag: string;
+  variant: string;
+  arm: 'treatment' | 'control' | null;
+  evaluations: number;
+  units?: { estimate: number; hll: HllJson };
+  requests?: { count: number; errors: number; latencyMs: SketchJson };
+  metrics?: Record<string, TrackJson>;
+}
+
+/** One closed window. */
+export interface WindowJson {
+  start: number;
+  end: number;
+  series: SeriesJson[];
+}
+
+class TrackStats {
+  count = 0;
+  sum = 0;
+  sumSquares = 0;
+  units: UnitCounter | undefined;
+}
+
+/** Counters of one flag × variant × arm in one window. */
+export class Series {
+  evaluations = 0;
+  units: UnitCounter | undefined;
+  requests = 0;
+  errors = 0;
+  latency: DDSketch | undefined;
+  tracks: Map<string, TrackStats> | undefined;
+
+  constructor(
+    readonly flag: string,
+    readonly variant: string,
+    readonly arm: ArmIndex,
+  ) {}
+
+  addUnit(unit: string): void {
+    if (this.units === undefined) this.units = new UnitCounter();
+    this.units.add(unit);
+  }
+
+  request(latencyMs: number, error: boolean): void {
+    this.requests++;
+    if (error) this.errors++;
+    if (this.latency === undefined) this.latency = newSketch();
+    this.latency.accept(Math.max(latencyMs, 0));
+  }
+
+  track(metric: string, value: number, unit: string | undefined): void {
+    if (this.tracks === undefined) this.tracks = new Map();
+    let t = this.tracks.get(metric);
+    if (t === undefined) {
+      t = new TrackStats();
+      this.tracks.set(metric, t);
+    }
+    t.count++;
+    t.sum += value;
+    t.sumSquares += value * value;
+    if (unit !== undefined) {
+      if (t.units === undefined) t.units = new UnitCounter();
+      t.units.add(unit);
+    }
+  }
+
+  toJSON(): SeriesJson {
+    const out: SeriesJson = {
+      flag: this.flag,
+      variant: this.variant,
+      arm: ARM_NAMES[this.arm],
+      evaluations: this.evaluations,
+    };
+    if (this.units !== undefined && !this.units.empty) {
+      const hll = this.units.toHll();
+      out.units = { estimate: hll.estimate(), hll: hll.toJSON() };
+    }
+    if (this.requests > 0 && this.latency !== undefined) {
+      out.requests = { count: this.requests, errors: this.errors, latencyMs: sketchToJson(this.latency) };
+    }
+    if (this.tracks !== undefined) {
+      out.metrics = {};
+      for (const [name, t] of this.tracks) {
+        const m: TrackJson = { count: t.count, sum: t.sum, sumSquares: t.sumSquares };
+        if (t.units !== undefined && !t.units.empty) {
+          const hll = t.units.toHll();
+          m.units = { estimate: hll.estimate(), hll: hll.toJSON() };
+        }
+        out.metrics[name] = m;
+      }
+    }
+    return out;
+  }
+}
+
+/** Everything counted in one window, by flag → variant → arm. */
+export class MetricsWindow {
+  readonly flags = new Map<string, Map<string, Series[]>>();
+
+  constructor(readonly start: number) {}
+
+  /** The series of flag × variant × arm, created on first use. */
+  series(flag: string, variant: string, arm: ArmIndex): Series {
+    let byVariant = this.flags.get(flag);
+    if (byVariant === undefined) {
+      byVariant = new Map();
+      this.flags.set(flag, byVariant);
+    }
+    let arms = byVariant.get(variant);
+    if (arms === undefined) {
+      arms = [];
+      byVariant.set(variant, arms);
+    }
+    let s = arms[arm];
+    if (s === undefined) {
+      s = new Series(flag, variant, arm);
+      arms[arm] = s;
+    }
+    return s;
+  }
+
+  /** The closed window's JSON, or undefined when nothing was counted. */
+  toJSON(end: number): WindowJson | undefined {
+    const series: SeriesJson[] = [];
+    for (const byVariant of this.flags.values()) {
+      for (const arms of byVariant.values()) for (const s of arms) if (s !== undefined) series.push(s.toJSON());
+    }
+    return series.length === 0 ? undefined : { start: this.start, end, series };
+  }
+}

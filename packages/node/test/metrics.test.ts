@@ -1,0 +1,266 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Fastify from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Wavegate } from '../src/client.js';
+import type { MetricsBatch } from '../src/metrics/reporter.js';
+import type { SeriesJson } from '../src/metrics/window.js';
+import { ContractServer, sampleSnapshot } from './contract-server.js';
+import { ManualClock } from './manual-clock.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function rolloutSnapshot() {
+  const s = sampleSnapshot(1);
+  s.flags['checkout-v2'] = {
+    key: 'checkout-v2',
+    type: 'boolean',
+    variants: { on: true, off: false },
+    enabled: true,
+    rules: [{ serve: { rollout: 50 } }],
+    serve: { variant: 'off' },
+    offVariant: 'off',
+  };
+  return s;
+}
+
+async function setup(metrics: Record<string, number> = {}) {
+  const server = await new ContractServer(rolloutSnapshot()).start();
+  const clock = new ManualClock();
+  const client = new Wavegate({ url: server.url, token: server.token, clock, random: () => 0.5, metrics });
+  cleanups.push(() => server.stop());
+  cleanups.push(() => client.close());
+  await client.ready();
+  return { server, clock, client };
+}
+
+/** Resolves after `n` metrics posts in total reached the server. */
+function posts(server: ContractServer, n: number): Promise<void> {
+  return server.metricsReceived(n);
+}
+
+const bodies = (server: ContractServer) => server.metricsPosts.map((p) => p.body as MetricsBatch);
+const allSeries = (batches: MetricsBatch[]) => batches.flatMap((b) => b.windows.flatMap((w) => w.series));
+const find = (series: SeriesJson[], flag: string, variant: string, arm: string | null) =>
+  series.filter((s) => s.flag === flag && s.variant === variant && s.arm === arm);
+
+describe('metrics', () => {
+  it('counts exposures per flag × variant × arm with approximate distinct units; no user id leaves', async () => {
+    const { server, client } = await setup();
+    let on = 0;
+    for (let i = 0; i < 200; i++) {
+      if (client.isEnabled('checkout-v2', { userId: `user-${i}` })) on++;
+      client.isEnabled('checkout-v2', { userId: `user-${i}` });
+    }
+    client.getString('banner', { country: 'VN' }, '');
+    client.isEnabled('missing', { userId: 'user-1' });
+    client.flushMetrics();
+    await posts(server, 1);
+    const [batch] = bodies(server);
+    expect(batch).toMatchObject({ v: 1, configVersion: 1, dropped: { windows: 0 }, sdk: { name: '@wavegate/node' } });
+    expect(server.metricsPosts[0]?.idempotencyKey).toBe(batch?.batchId);
+    const series = allSeries(bodies(server));
+    const treatment = find(series, 'checkout-v2', 'on', 'treatment')[0];
+    const control = find(series, 'checkout-v2', 'off', 'control')[0];
+    expect(treatment?.evaluations).toBe(on * 2);
+    expect(control?.evaluations).toBe((200 - on) * 2);
+    expect(Math.abs((treatment?.units?.estimate ?? 0) - on)).toBeLessThanOrEqual(Math.max(3, on * 0.1));
+    expect(find(series, 'banner', 'red', null)[0]).toMatchObject({ evaluations: 1 });
+    expect(series.some((s) => s.flag === 'missing')).toBe(false);
+    expect(JSON.stringify(server.metricsPosts)).not.toMatch(/user-\d/);
+  });
+
+  it('closes windows on 10 s boundaries by itself', async () => {
+    const { server, client, clock } = await setup();
+    client.isEnabled('checkout-v2', { userId: 'a' });
+    clock.advance(10_000);
+    await posts(server, 1);
+    const [w] = bodies(server)[0]?.windows ?? [];
+    expect((w?.end ?? 0) % 10_000).toBe(0);
+  });
+
+  it('posts each batch exactly once per batch id across 503s and lost responses; totals match', async () => {
+    const { server, client, clock } = await setup();
+    const accepted = new Map<string, MetricsBatch>();
+    const seenBodies = new Map<string, string>();
+    let attempt = 0;
+    server.metricsHandler = (req, res, body) => {
+      attempt++;
+      const id = String(req.headers['idempotency-key']);
+      const prior = seenBodies.get(id);
+      if (prior !== undefined) expect(body).toBe(prior);
+      seenBodies.set(id, body);
+      if (attempt % 3 === 1) {
+        res.writeHead(503, { 'retry-after': '2' });
+        res.end();
+        return;
+      }
+      // Processed, but the answer is lost: the client must retry with the same id, and we must not count twice.
+      if (!accepted.has(id)) accepted.set(id, JSON.parse(body));
+      if (attempt % 3 === 2) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(202);
+      res.end();
+    };
+    let counted = 0;
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 25; i++) {
+        client.isEnabled('checkout-v2', { userId: `u${round}-${i}` });
+        counted++;
+      }
+      // 503 with Retry-After 2 s, then a lost answer (backoff ≤ 2 s), then 202.
+      let failed = nextError(client);
+      client.flushMetrics();
+      await failed;
+      failed = nextError(client);
+      clock.advance(2000);
+      await failed;
+      clock.advance(2000);
+      await until(() => client.metricsStats?.batchesSent === round + 1);
+    }
+    const received = allSeries([...accepted.values()])
+      .filter((s) => s.flag === 'checkout-v2')
+      .reduce((n, s) => n + s.evaluations, 0);
+    expect(received).toBe(counted);
+    expect(accepted.size).toBe(4);
+    expect(client.metricsStats?.batchesSent).toBe(4);
+    expect(client.metricsStats?.postAttempts).toBe(12);
+  });
+
+  it('keeps a bounded buffer while the server is down; drops the oldest and reports how many', async () => {
+    const { server, client, clock } = await setup({ maxBufferedWindows: 3, maxWindowsPerBatch: 10 });
+    let down = true;
+    server.metricsHandler = (_req, res) => {
+      res.writeHead(down ? 500 : 202);
+      res.end();
+    };
+    client.isEnabled('checkout-v2', { userId: 'w0' });
+    const failed = nextError(client);
+    client.flushMetrics();
+    await failed; // the first batch (1 window) failed and waits to be retried
+    for (let w = 1; w <= 6; w++) {
+      client.isEnabled('checkout-v2', { userId: `w${w}` });
+      client.flushMetrics();
+    }
+    expect(client.metricsStats?.windowsDropped).toBe(3);
+    down = false;
+    const n = server.metricsPosts.length;
+    clock.advance(1000); // the retry (backoff 0.5 × 1 s) goes out; then the queued windows follow at once
+    await posts(server, n + 2);
+    const ok = bodies(server).slice(n);
+    expect(ok[0]?.windows).toHaveLength(1);
+    expect(ok[1]).toMatchObject({ dropped: { windows: 3 } });
+    expect(ok[1]?.windows).toHaveLength(3);
+  });
+
+  it('records request outcomes and latency per served variant with Express, Fastify and a plain handler', async () => {
+    const { server, client, clock } = await setup();
+    const handler = (path: string) => {
+      const userId = path.includes('u2') ? 'user-2' : 'user-1';
+      const on = client.isEnabled('checkout-v2', { userId });
+      client.isEnabled('checkout-v2', { userId });
+      clock.advance(path.includes('slow') ? 120 : 20);
+      if (path.includes('boom')) throw new Error('boom');
+      if (path.includes('fail')) return { status: 503, on };
+      if (path.includes('conv')) client.track('checkout', { userId }, 30);
+      return { status: 200, on };
+    };
+
+    const app = express();
+    app.use(client.express());
+    app.get('/{*path}', (req, res) => {
+      const out = handler(req.path);
+      res.status(out.status).json(out);
+    });
+    app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).end();
+    });
+    const expressServer = await listen(createServer(app));
+
+    const fastify = Fastify();
+    await fastify.register(client.fastify());
+    fastify.get('/*', async (req, reply) => {
+      const out = handler(req.url);
+      reply.status(out.status);
+      return out;
+    });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    cleanups.push(() => fastify.close());
+    const fastifyUrl = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
+
+    const plain = await listen(
+      createServer(
+        client.wrap((req, res) => {
+          try {
+            const out = handler(req.url ?? '');
+            res.writeHead(out.status).end(JSON.stringify(out));
+          } catch {
+            res.writeHead(500).end();
+          }
+        }),
+      ),
+    );
+
+    const paths = ['/ok', '/slow', '/fail', '/boom', '/conv-u2'];
+    for (const base of [expressServer, fastifyUrl, plain]) {
+      for (const p of paths) await fetch(base + p).then((r) => r.arrayBuffer());
+    }
+    client.flushMetrics();
+    await posts(server, 1);
+    const series = allSeries(bodies(server)).filter((s) => s.flag === 'checkout-v2');
+    const requests = series.reduce((n, s) => n + (s.requests?.count ?? 0), 0);
+    const errors = series.reduce((n, s) => n + (s.requests?.errors ?? 0), 0);
+    expect(requests).toBe(15);
+    expect(errors).toBe(6);
+    const latencies = series.flatMap((s) => (s.requests ? [s.requests.latencyMs] : []));
+    expect(Math.max(...latencies.map((l) => l.max))).toBeCloseTo(120, 5);
+    expect(latencies.reduce((n, l) => n + l.count, 0)).toBe(15);
+    const tracked = series.filter((s) => s.metrics?.checkout);
+    expect(tracked).toHaveLength(1);
+    expect(tracked[0]?.metrics?.checkout).toMatchObject({ count: 3, sum: 90, sumSquares: 2700 });
+    await Promise.all([close(expressServer), close(plain)]);
+  });
+
+  it('track() outside a request attributes to what the unit is served by recently evaluated flags', async () => {
+    const { server, client } = await setup();
+    const on = client.isEnabled('checkout-v2', { userId: 'buyer' });
+    client.track('purchase', { userId: 'buyer' }, 12.5);
+    client.track('purchase', { userId: 'buyer' });
+    client.flushMetrics();
+    await posts(server, 1);
+    const series = allSeries(bodies(server));
+    const served = find(series, 'checkout-v2', on ? 'on' : 'off', on ? 'treatment' : 'control')[0];
+    expect(served?.metrics?.purchase).toMatchObject({ count: 2, sum: 13.5 });
+    expect(series.filter((s) => s.metrics !== undefined)).toHaveLength(1);
+  });
+});
+
+/** Resolves after the client's next `error` event, once the reporter has reacted to it. */
+function nextError(client: Wavegate): Promise<void> {
+  return new Promise((resolve) => client.once('error', () => setImmediate(resolve)));
+}
+
+/** Resolves when `cond()` holds, checking after each turn of the event loop (I/O completes in between). */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !cond(); i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  expect(cond()).toBe(true);
+}
+
+const servers = new Map<string, Server>();
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  servers.set(url, server);
+  return url;
+}
+async function close(url: string): Promise<void> {
+  const server = servers.get(url);
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+}
