@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../platform/clock.js';
 import type { Authenticator } from '../../platform/http.js';
 import { RateLimiter, type RateLimitPolicy } from '../../platform/rate-limit.js';
-import type { EventStore, StoredEvent } from '../events/index.js';
+import { type EventStore, HeadMovedError, type StoredEvent } from '../events/index.js';
 import { createTokenAuthenticator } from './token-auth.js';
 import type { TokenKind } from './token-secret.js';
 import { TokenTable } from './tokens.reducer.js';
@@ -25,12 +25,12 @@ export interface TokenRateLimits {
 }
 
 /**
- * Defaults: admin tokens 100 burst / 20 per s (API and CLI use); client and frontend tokens 20,000 burst /
+ * Defaults: admin tokens 200 burst / 50 per s (API and CLI use); client and frontend tokens 20,000 burst /
  * 10,000 per s (a whole fleet of SDKs may share one token); 30 failed attempts per IP, then 1 per second.
  */
 export const DEFAULT_TOKEN_RATE_LIMITS: Required<TokenRateLimits> = {
   perToken: {
-    admin: { capacity: 100, refillPerSecond: 20 },
+    admin: { capacity: 200, refillPerSecond: 50 },
     client: { capacity: 20_000, refillPerSecond: 10_000 },
     frontend: { capacity: 20_000, refillPerSecond: 10_000 },
   },
@@ -38,7 +38,7 @@ export const DEFAULT_TOKEN_RATE_LIMITS: Required<TokenRateLimits> = {
 };
 
 export interface TokensModuleDeps {
-  events: Pick<EventStore, 'append' | 'read'>;
+  events: Pick<EventStore, 'append' | 'read' | 'head'>;
   /**
    * Calls the listener with every batch of committed events, this replica's and other replicas' (the
    * projection's `onApplied`), so a revocation anywhere closes streams here. Returns unsubscribe.
@@ -69,7 +69,7 @@ export function createTokensModule(deps: TokensModuleDeps): TokensModule {
     table,
     clock: deps.clock,
     scopeExists: deps.scopeExists,
-    append: (event) => deps.events.append(event),
+    append: (event, options) => deps.events.append(event, options),
   });
   const limits = { ...DEFAULT_TOKEN_RATE_LIMITS, ...deps.rateLimits };
   const perTokenPolicies = { ...DEFAULT_TOKEN_RATE_LIMITS.perToken, ...deps.rateLimits?.perToken };
@@ -93,14 +93,29 @@ export function createTokensModule(deps: TokensModuleDeps): TokensModule {
     authenticator,
     async start(options = {}) {
       unsubscribe = deps.follow(applyAll);
-      const [created, revoked] = await Promise.all([
-        deps.events.read({ kind: 'token.created' }),
-        deps.events.read({ kind: 'token.revoked' }),
-      ]);
-      applyAll([...created, ...revoked].sort((a, b) => a.seq - b.seq));
+      const load = async (): Promise<number> => {
+        const head = (await deps.events.head()).seq;
+        const [created, revoked] = await Promise.all([
+          deps.events.read({ kind: 'token.created', untilSeq: head }),
+          deps.events.read({ kind: 'token.revoked', untilSeq: head }),
+        ]);
+        applyAll([...created, ...revoked].sort((a, b) => a.seq - b.seq));
+        return head;
+      };
+      let head = await load();
       if (options.adminSecret !== undefined) await service.registerAdminSecret(options.adminSecret);
-      const firstAdminToken = await service.createFirstAdminToken();
-      return firstAdminToken === undefined ? {} : { firstAdminToken };
+      // Another replica may append between load and create: then reload and decide again.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const firstAdminToken = await service.createFirstAdminToken(
+            options.adminSecret === undefined ? head : undefined,
+          );
+          return firstAdminToken === undefined ? {} : { firstAdminToken };
+        } catch (error) {
+          if (!(error instanceof HeadMovedError) || attempt >= 20) throw error;
+          head = await load();
+        }
+      }
     },
     registerRoutes(app) {
       registerTokenRoutes(app, service);

@@ -35,13 +35,19 @@ export interface CreateTokenInput {
   expiresAt?: string;
 }
 
-/** Appends one event and resolves with it once committed. */
-export type AppendTokenEvent = (event: {
-  actor: string;
-  kind: 'token.created' | 'token.revoked';
-  subject: string;
-  payload: Record<string, string>;
-}) => Promise<TokenEventInput>;
+/**
+ * Appends one event and resolves with it once committed. With `expectedHead`, appends only if the log's last
+ * seq is still that one, else rejects (the event store's HeadMovedError).
+ */
+export type AppendTokenEvent = (
+  event: {
+    actor: string;
+    kind: 'token.created' | 'token.revoked';
+    subject: string;
+    payload: Record<string, string>;
+  },
+  options?: { expectedHead?: number },
+) => Promise<TokenEventInput>;
 
 export interface TokenServiceDeps {
   table: TokenTable;
@@ -126,11 +132,16 @@ export class TokenService {
     return true;
   }
 
-  /** On a database where no admin token was ever created, creates one and returns its secret (shown once). */
-  async createFirstAdminToken(): Promise<string | undefined> {
+  /**
+   * On a database where no admin token was ever created, creates one and returns its secret (shown once).
+   * `expectedHead` = the log's last seq when the table was loaded: if anything was appended since (another
+   * replica starting at the same moment), the append is refused and the caller reloads and asks again, so two
+   * replicas never both create one.
+   */
+  async createFirstAdminToken(expectedHead?: number): Promise<string | undefined> {
     if (this.deps.table.adminEverCreated) return undefined;
     const secret = generateSecret('admin');
-    await this.issue({ kind: 'admin', name: 'first admin token' }, 'system', secret);
+    await this.issue({ kind: 'admin', name: 'first admin token' }, 'system', secret, expectedHead);
     return secret;
   }
 
@@ -150,13 +161,17 @@ export class TokenService {
     input: CreateTokenInput,
     actor: string,
     secret: string,
+    expectedHead?: number,
   ): Promise<{ token: TokenView; secret: string }> {
     const id = `tok_${randomBytes(9).toString('base64url')}`;
     const payload: Record<string, string> = { id, kind: input.kind, name: input.name, hash: hashSecret(secret) };
     if (input.project !== undefined) payload.project = input.project;
     if (input.environment !== undefined) payload.environment = input.environment;
     if (input.expiresAt !== undefined) payload.expiresAt = input.expiresAt;
-    const event = await this.deps.append({ actor, kind: 'token.created', subject: `token:${id}`, payload });
+    const event = await this.deps.append(
+      { actor, kind: 'token.created', subject: `token:${id}`, payload },
+      expectedHead === undefined ? {} : { expectedHead },
+    );
     this.applyEvent(event);
     return { token: this.get(id), secret };
   }

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../platform/clock.js';
+import { type EventStore, MemoryEventStore, type StoredEvent } from '../events/index.js';
+import { createTokensModule } from './index.js';
+import { hashSecret } from './token-secret.js';
+
+function moduleOn(
+  events: Pick<EventStore, 'append' | 'read' | 'head'>,
+  listeners: ((e: readonly StoredEvent[]) => void)[],
+) {
+  return createTokensModule({
+    events,
+    follow: (listener) => {
+      listeners.push(listener);
+      return () => {};
+    },
+    clock: new ManualClock(),
+    scopeExists: () => ({ project: false, environment: false }),
+  });
+}
+
+describe('tokens module start', () => {
+  it('does not create a second first admin token when another replica created one after the load', async () => {
+    const store = new MemoryEventStore({ clock: new ManualClock() });
+    let raced = false;
+    // Another replica appends its first admin token right after this one read the token events.
+    const racing: Pick<EventStore, 'append' | 'read' | 'head'> = {
+      append: (event, options) => store.append(event, options),
+      head: () => store.head(),
+      read: async (filter) => {
+        const events = await store.read(filter);
+        if (!raced && filter?.kind === 'token.revoked') {
+          raced = true;
+          await store.append({
+            actor: 'system',
+            kind: 'token.created',
+            subject: 'token:tok_other',
+            payload: { id: 'tok_other', kind: 'admin', name: 'first admin token', hash: hashSecret('other') },
+          });
+        }
+        return events;
+      },
+    };
+    const started = await moduleOn(racing, []).start();
+    expect(raced).toBe(true);
+    expect(started.firstAdminToken).toBeUndefined();
+    expect(await store.read({ kind: 'token.created' })).toHaveLength(1);
+  });
+
+  it('replays token events from the log and follows new ones', async () => {
+    const store = new MemoryEventStore({ clock: new ManualClock() });
+    const first = moduleOn(store, []);
+    const { firstAdminToken } = await first.start();
+    const listeners: ((e: readonly StoredEvent[]) => void)[] = [];
+    const second = moduleOn(store, listeners);
+    expect((await second.start()).firstAdminToken).toBeUndefined();
+    const id = second.service.authenticate(firstAdminToken).tokenId;
+    const revoked = await store.append({
+      actor: 'system',
+      kind: 'token.revoked',
+      subject: `token:${id}`,
+      payload: { id },
+    });
+    for (const listener of listeners) listener([revoked]);
+    expect(() => second.service.authenticate(firstAdminToken)).toThrow(/was revoked/);
+  });
+});
