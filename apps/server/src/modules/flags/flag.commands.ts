@@ -164,6 +164,14 @@ export function setArchived(
   const flag = requireFlag(project, key);
   checkVersion(`flag "${key}"`, flag.version, expected);
   if (flag.archived === archived) return [];
+  if (!archived) {
+    // A segment it refers to may have been deleted while it was archived.
+    const def = { key, type: flag.type, variants: flag.variants, salt: flag.salt };
+    throwIfProblems(
+      flagProblems(project, def, allConfigs(project, flag, flag.variants), (env) => `environments.${env}`),
+      `flag "${key}" (cannot restore)`,
+    );
+  }
   const kind = archived ? EventKind.flagArchived : EventKind.flagRestored;
   return [{ kind, subject: Subject.flag(p, key), payload: { project: p, key } }];
 }
