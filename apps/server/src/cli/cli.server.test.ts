@@ -182,27 +182,70 @@ describe('wavegate audit verify', () => {
   });
 });
 
+/** Runs `wavegate serve` in-process until `stop()` sends it SIGTERM. */
+async function serve(argv: string[], serveEnv: Record<string, string> = {}) {
+  const io = recordingIo(serveEnv);
+  let listening!: () => void;
+  const started = new Promise<void>((resolve) => {
+    listening = resolve;
+  });
+  const write = io.stdout;
+  io.stdout = (text) => {
+    write(text);
+    if (text.includes('listening on')) listening();
+  };
+  const exited = main(['serve', '--port', '0', '--log-level', 'silent', ...argv], io);
+  // A start that fails resolves `exited` first; its code and stderr then fail the test with a reason.
+  const early = await Promise.race([started.then(() => undefined), exited]);
+  expect(early, io.stderrText).toBeUndefined();
+  const url = /listening on (\S+)/.exec(io.stdoutText)?.[1] ?? '';
+  return {
+    io,
+    url,
+    stop: async () => {
+      io.signals.emit('SIGTERM', 'SIGTERM');
+      return exited;
+    },
+  };
+}
+
 describe('wavegate serve', () => {
-  it('starts, prints the URL and the first admin token once, and stops on SIGTERM', async () => {
-    const io = recordingIo({});
-    let listening!: () => void;
-    const started = new Promise<void>((resolve) => {
-      listening = resolve;
-    });
-    const write = io.stdout;
-    io.stdout = (text) => {
-      write(text);
-      if (text.includes('listening on')) listening();
-    };
-    const exited = main(['serve', '--memory', '--port', '0', '--log-level', 'silent'], io);
-    await started;
-    const url = /listening on (\S+)/.exec(io.stdoutText)?.[1];
-    expect(io.stdoutText).toContain('(storage: in memory (data is lost on exit))');
-    expect(io.stdoutText).toMatch(/First admin token \(shown once, store it now\):\n\n {2}wg_admin_\S+\n/);
-    const live = await fetch(`${url}/health/live`);
+  it('starts, prints the URL and the first admin token, and stops on SIGTERM', async () => {
+    const running = await serve(['--memory']);
+    expect(running.io.stdoutText).toContain('(storage: in memory (data is lost on exit))');
+    expect(running.io.stdoutText).toMatch(/First admin token \(shown once, store it now\):\n\n {2}wg_admin_\S+\n/);
+    const live = await fetch(`${running.url}/health/live`);
     expect(live.status).toBe(200);
-    io.signals.emit('SIGTERM', 'SIGTERM');
-    expect(await exited).toBe(ExitCode.ok);
-    await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+    expect(await running.stop()).toBe(ExitCode.ok);
+    await expect(fetch(`${running.url}/health/live`)).rejects.toThrow();
+  });
+
+  it('prints the first admin token only when the data directory is new', async () => {
+    const dataDir = join(dir, 'serve-data');
+    const first = await serve(['--data-dir', dataDir]);
+    const token = /\n {2}(wg_admin_\S+)\n/.exec(first.io.stdoutText)?.[1];
+    expect(token).toBeDefined();
+    expect(await first.stop()).toBe(ExitCode.ok);
+    const second = await serve([], { WAVEGATE_DATA_DIR: dataDir });
+    expect(second.io.stdoutText).toContain(`(storage: data directory ${dataDir})`);
+    expect(second.io.stdoutText).not.toContain('wg_admin_');
+    const listed = await run(['token', 'list', '--url', second.url, '--token', token!]);
+    expect(listed.code, listed.err).toBe(ExitCode.ok);
+    expect(await second.stop()).toBe(ExitCode.ok);
+  });
+
+  it('registers WAVEGATE_ADMIN_TOKEN at start', async () => {
+    const secret = 'wg_admin_from-the-environment-0123456789abcdef0123456789';
+    const running = await serve(['--memory'], { WAVEGATE_ADMIN_TOKEN: secret });
+    const listed = await run(['token', 'list', '--json', '--url', running.url, '--token', secret]);
+    expect(listed.code, listed.err).toBe(ExitCode.ok);
+    expect(JSON.parse(listed.out)).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'admin' })]));
+    expect(await running.stop()).toBe(ExitCode.ok);
+  });
+
+  it('refuses bad settings, listing every problem, without starting', async () => {
+    const io = recordingIo({ DATABASE_URL: 'mysql://x' });
+    expect(await main(['serve', '--memory', '--port', 'http'], io)).toBe(ExitCode.usage);
+    expect(io.stderrText).toContain('cannot start: 3 problems:');
   });
 });

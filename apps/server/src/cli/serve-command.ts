@@ -68,11 +68,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
   const { logLevel, ...settings } = serveSettings(flags, io.env);
   const logger = createLogger({ level: logLevel });
   // `adminToken` registers WAVEGATE_ADMIN_TOKEN at start; `firstAdminToken` is set when a new store got one.
-  const server = (await startServer({ ...settings, logger } as StartOptions)) as Awaited<
-    ReturnType<typeof startServer>
-  > & {
-    firstAdminToken?: string;
-  };
+  const server = await startServer({ ...settings, logger });
   const storage =
     settings.databaseUrl !== undefined
       ? 'PostgreSQL'

@@ -28,6 +28,10 @@ describe('parseDocument', () => {
     expect(Object.keys(result.value.flags ?? {})).toEqual(['checkout-v2', 'banner-color']);
   });
 
+  it('is the same file as examples/shop/wavegate.yaml', () => {
+    expect(readFileSync(new URL('../../../../../examples/shop/wavegate.yaml', import.meta.url), 'utf8')).toBe(shop);
+  });
+
   it('accepts JSON text (JSON is YAML)', () => {
     const result = parseDocument('{"project": "p", "environments": ["prod"], "flags": {"f": {}}}');
     expect(result.ok).toBe(true);
