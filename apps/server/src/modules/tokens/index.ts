@@ -25,14 +25,15 @@ export interface TokenRateLimits {
 }
 
 /**
- * Defaults: admin tokens 200 burst / 50 per s (API and CLI use); client and frontend tokens 20,000 burst /
- * 10,000 per s (a whole fleet of SDKs may share one token); 30 failed attempts per IP, then 1 per second.
+ * Defaults: admin tokens 200 burst / 50 per s (API and CLI use); client and frontend tokens 100,000 burst /
+ * 50,000 per s (a runaway guard: a whole fleet of SDKs or browsers shares one token); 30 failed attempts per IP,
+ * then 1 per second.
  */
 export const DEFAULT_TOKEN_RATE_LIMITS: Required<TokenRateLimits> = {
   perToken: {
     admin: { capacity: 200, refillPerSecond: 50 },
-    client: { capacity: 20_000, refillPerSecond: 10_000 },
-    frontend: { capacity: 20_000, refillPerSecond: 10_000 },
+    client: { capacity: 100_000, refillPerSecond: 50_000 },
+    frontend: { capacity: 100_000, refillPerSecond: 50_000 },
   },
   failuresPerIp: { capacity: 30, refillPerSecond: 1 },
 };
