@@ -76,6 +76,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
   private readonly readyPromise: Promise<void>;
   private settleReady!: (error?: WavegateError) => void;
   private readySettled = false;
+  private readyEmitted = false;
   private readyTimer: TimerHandle | undefined;
   private staleTimer: TimerHandle | undefined;
   private isStale = false;
@@ -150,7 +151,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
           ? new WavegateError(WavegateErrorCode.READY_TIMEOUT, 'offline: no bootstrap or cache to serve')
           : undefined,
       );
-      if (this.loaded !== undefined) this.emit('ready');
+      if (this.loaded !== undefined) this.emitReady();
       return;
     }
 
@@ -385,11 +386,16 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const hadConfig = this.loaded !== undefined;
     const changed = this.install(snapshot, 'server');
     this.cache?.save(snapshot);
-    if (!this.readySettled) {
-      this.settleReady();
-      this.emit('ready');
-    }
+    if (!this.readySettled) this.settleReady();
+    this.emitReady();
     if (hadConfig && changed.length > 0) this.emit('changed', changed, snapshot.version);
+  }
+
+  /** `ready` is emitted once: on the first server config, or when ready() settles on a local config. */
+  private emitReady(): void {
+    if (this.readyEmitted) return;
+    this.readyEmitted = true;
+    this.emit('ready');
   }
 
   private contact(): void {
@@ -422,7 +428,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     if (this.readySettled) return;
     if (this.loaded !== undefined) {
       this.settleReady();
-      this.emit('ready');
+      this.emitReady();
       return;
     }
     this.settleReady(

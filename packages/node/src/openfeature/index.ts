@@ -1,0 +1,1 @@
+export { WavegateProvider } from './provider.js';
