@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Flag, Segment, Snapshot } from '@wavegate/core';
+import { describe, expect, it } from 'vitest';
+import { Wavegate } from '../src/client.js';
+
+interface Case {
+  name: string;
+  flag: string;
+  context: Record<string, unknown> | null;
+  expected: Record<string, unknown>;
+}
+const spec = JSON.parse(
+  readFileSync(createRequire(import.meta.url).resolve('@wavegate/core/spec/evaluation.json'), 'utf8'),
+) as { flags: Record<string, Flag>; segments: Record<string, Segment>; cases: Case[] };
+
+const FIELDS = ['value', 'variant', 'reason', 'ruleIndex', 'errorCode', 'rollout'] as const;
+
+describe('core conformance vectors through the SDK (bootstrap)', () => {
+  const snapshot: Snapshot = { version: 1, project: 'spec', environment: 'spec', flags: spec.flags, segments: spec.segments };
+  const client = new Wavegate({ url: 'http://127.0.0.1:9', token: 't', offline: true, bootstrap: snapshot, metrics: false });
+
+  it('has vectors', () => {
+    expect(spec.cases.length).toBeGreaterThan(100);
+  });
+
+  it.each(spec.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const result = client.variant(c.flag, (c.context ?? undefined) as Record<string, unknown> | undefined) as Record<
+      string,
+      unknown
+    >;
+    const picked: Record<string, unknown> = {};
+    for (const f of FIELDS) if (result[f] !== undefined) picked[f] = result[f];
+    expect(picked).toEqual(c.expected);
+  });
+});
