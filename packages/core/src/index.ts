@@ -12,6 +12,7 @@ export * from './evaluate.js';
 export * from './model.js';
 export { type Murmur3State, murmur3_x86_32, murmur3Continue, murmur3Prefix } from './murmur3.js';
 export { compareSemVer, parseSemVer, type SemVer } from './semver.js';
+export * from './stats/index.js';
 export { utf8Bytes } from './utf8.js';
 export { type ValidateOptions, validateFlag, validateSegment, validateSnapshot } from './validate.js';
 export { scalarKey, toNumber, unitKeyOf } from './values.js';
