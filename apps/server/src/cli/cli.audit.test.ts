@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb, startServer } from '../main.js';
-import { recordingIo } from './cli-test-io.js';
+import { recordingIo } from './fixtures/recording-io.js';
 import { ExitCode, main } from './main.js';
 
 describe('wavegate audit verify --data-dir', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../main.js';
-import { recordingIo } from './cli-test-io.js';
+import { recordingIo } from './fixtures/recording-io.js';
 import { ExitCode, main } from './main.js';
 
 // The CLI against a real server (in-memory PGlite), in-process: main(argv, io) with a recording io.

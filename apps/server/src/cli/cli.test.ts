@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatServerError } from './api-client.js';
-import { recordingIo } from './cli-test-io.js';
 import { formatChanges } from './config-commands.js';
 import { parseDuration } from './duration.js';
+import { recordingIo } from './fixtures/recording-io.js';
 import { ExitCode, main } from './main.js';
 import { serveSettings } from './serve-command.js';
 
