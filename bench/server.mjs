@@ -9,6 +9,7 @@
 // create the flags through its admin API, wait, read the idle RSS, then per endpoint a short warm-up and one
 // timed run. Every run is bounded: a whole-run deadline kills the children and exits non-zero.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean', default: false },
   },
 });
+const loadAtStart = loadavg();
 const durationS = Number(args.duration);
 const connections = Number(args.connections);
 const flagCount = Number(args.flags);
@@ -119,6 +121,7 @@ for (const m of measured) {
       r.cpuUs.toFixed(0),
       r.unexpected || r.errors || r.timeouts ? `${r.unexpected} / ${r.errors} / ${r.timeouts}` : '0',
       other ? `${(r.rps / other.rps).toFixed(1)}× ${other.key}` : '–',
+      other ? `${(other.cpuUs / r.cpuUs).toFixed(1)}×` : '–',
       floor ? `${Math.round((r.rps / floor.rps) * 100)} %` : '–',
     ]);
   }
@@ -132,9 +135,10 @@ const table = markdownTable(
     'server CPU µs/req',
     'bad status / errors / timeouts',
     'req/s ÷ Unleash',
-    'of bare node:http',
+    'Unleash CPU/req ÷ this',
+    'req/s of bare node:http',
   ],
-  ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'r'],
+  ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'r', 'r'],
   rows,
 );
 const rssLines = measured.map(
@@ -165,6 +169,8 @@ const md = `# Server benchmark results
 - Date: ${new Date().toISOString()}
 - Machine: ${m.nproc} CPUs (nproc), ${m.cpu}, Node ${m.node}; PostgreSQL at ${new URL(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:54329').host}
 - Command: \`${command}\` (after \`npm run build\`)
+- Load average at start (1/5/15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')} on ${m.nproc} CPUs — the machine is shared;
+  req/s and p99 move with other work, server CPU µs/req much less
 - autocannon: ${connections} connections, ${durationS} s per endpoint after a ${warmupS} s warm-up, in the benchmark's own
   process (it shares the machine's CPUs with the server under test, alike for both products)
 - ${flagCount} flags per product, each on for country in [VN, US] with a 25 % rollout sticky on userId
