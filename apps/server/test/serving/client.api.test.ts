@@ -155,6 +155,24 @@ describe('GET /api/client/stream', () => {
     kept.close();
   });
 
+  it('ends the stream of a token that expires while connected (checked on each heartbeat)', async () => {
+    const expiring = await issueToken(t, {
+      kind: 'client',
+      name: 'expiring',
+      project: 'shop',
+      environment: 'production',
+      expiresAt: new Date(t.clock.now().getTime() + 60_000).toISOString(),
+    });
+    const stream = await openStream(`${base}/api/client/stream`, { 'x-api-key': expiring.secret });
+    await stream.next();
+    expect((await stream.next())?.event).toBe('snapshot');
+    t.clock.advance(60_000);
+    await stream.ended;
+    const again = await openStream(`${base}/api/client/stream`, { 'x-api-key': expiring.secret });
+    expect(again.status).toBe(401);
+    again.close();
+  });
+
   it('refuses frontend and admin tokens with 403', async () => {
     const frontend = await issueToken(t, { kind: 'frontend', name: 'web', project: 'shop', environment: 'production' });
     const res = await openStream(`${base}/api/client/stream`, { authorization: `Bearer ${frontend.secret}` });

@@ -91,6 +91,25 @@ describe('metrics', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('describes the tokens, client, OFREP and operations routes', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths);
+    for (const path of [
+      '/api/v1/tokens',
+      '/api/v1/tokens/{id}',
+      '/api/client/snapshot',
+      '/api/client/stream',
+      '/ofrep/v1/evaluate/flags/{key}',
+      '/ofrep/v1/evaluate/flags',
+      '/health/ready',
+      '/metrics',
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
+});
+
 describe('graceful shutdown', () => {
   it('exitOnSignals runs close once on SIGTERM and exits 0', async () => {
     const handlers = new Map<string, (signal: NodeJS.Signals) => void>();

@@ -6,25 +6,36 @@ import { etagMatches } from './etag.js';
 import { parseLastEventId } from './sse-frame.js';
 import type { StreamHub } from './stream-hub.js';
 
+const SECURITY: { [scheme: string]: string[] }[] = [{ bearer: [] }, { apiKey: [] }];
+
 /** `GET /api/client/snapshot` and `GET /api/client/stream` for client tokens (one project × environment). */
 export function registerClientRoutes(app: FastifyInstance, hub: StreamHub): void {
   const guard = { preHandler: requireAuth('client') };
+  const schema = (summary: string) => ({ tags: ['client'], summary, security: SECURITY });
 
-  app.get('/api/client/snapshot', guard, async (request, reply) => {
-    const channel = channelOf(request, hub);
-    const etag = `"${channel.version}"`;
-    reply.header('etag', etag).header('cache-control', 'no-cache');
-    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(channel.snapshotJson());
-  });
+  app.get(
+    '/api/client/snapshot',
+    { ...guard, schema: schema("Snapshot of the token's environment (ETag, 304)") },
+    async (request, reply) => {
+      const channel = channelOf(request, hub);
+      const etag = `"${channel.version}"`;
+      reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      return reply.type('application/json; charset=utf-8').send(channel.snapshotJson());
+    },
+  );
 
-  app.get('/api/client/stream', guard, (request, reply) => {
-    const channel = channelOf(request, hub);
-    reply.hijack();
-    hub.connect(reply.raw, request.auth!.tokenId, channel, parseLastEventId(request.headers['last-event-id']), {
-      'x-request-id': String(request.id),
-    });
-  });
+  app.get(
+    '/api/client/stream',
+    { ...guard, schema: schema('SSE: snapshot, then one delta per change') },
+    (request, reply) => {
+      const channel = channelOf(request, hub);
+      reply.hijack();
+      hub.connect(reply.raw, request.auth!.tokenId, channel, parseLastEventId(request.headers['last-event-id']), {
+        'x-request-id': String(request.id),
+      });
+    },
+  );
 }
 
 function channelOf(request: FastifyRequest, hub: StreamHub): Channel {

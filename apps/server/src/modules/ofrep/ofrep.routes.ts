@@ -13,6 +13,8 @@ import {
   toOfrep,
 } from './ofrep-map.js';
 
+const SECURITY: { [scheme: string]: string[] }[] = [{ bearer: [] }, { apiKey: [] }];
+
 /** The evaluator of a token's environment (cached per config version); undefined when the environment is gone. */
 export type EvaluatorFor = (project: string, environment: string) => Evaluator | undefined;
 
@@ -36,8 +38,11 @@ export async function registerOfrepRoutes(app: FastifyInstance, evaluatorFor: Ev
     scope.setErrorHandler((error, request, reply) => ofrepError(error, request, reply));
 
     const guard = { preHandler: requireAuth('client', 'frontend') };
+    const security = SECURITY;
+    const single = { ...guard, schema: { tags: ['ofrep'], summary: 'OFREP: evaluate one flag', security } };
+    const bulk = { ...guard, schema: { tags: ['ofrep'], summary: 'OFREP: evaluate every flag (ETag, 304)', security } };
 
-    scope.post<{ Params: { key: string } }>('/ofrep/v1/evaluate/flags/:key', guard, async (request, reply) => {
+    scope.post<{ Params: { key: string } }>('/ofrep/v1/evaluate/flags/:key', single, async (request, reply) => {
       const { key } = request.params;
       const parsed = parseOfrepRequest(request.body);
       if (!parsed.ok) return reply.code(400).send({ key, ...parsed.failure } satisfies OfrepFailure);
@@ -46,7 +51,7 @@ export async function registerOfrepRoutes(app: FastifyInstance, evaluatorFor: Ev
       return reply.code(isFailure(item) ? failureStatus(item.errorCode) : 200).send(item);
     });
 
-    scope.post('/ofrep/v1/evaluate/flags', guard, async (request, reply) => {
+    scope.post('/ofrep/v1/evaluate/flags', bulk, async (request, reply) => {
       const parsed = parseOfrepRequest(request.body);
       if (!parsed.ok) return reply.code(400).send(parsed.failure);
       const auth = request.auth!;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { actorOf, requireAuth } from '../../platform/http.js';
+import { adminSchema } from '../projection/index.js';
 import { TOKEN_KINDS } from './token-secret.js';
 import type { TokenService } from './tokens.service.js';
 
@@ -20,7 +21,7 @@ const createBody = {
 export function registerTokenRoutes(app: FastifyInstance, tokens: TokenService): void {
   const guard = requireAuth('admin');
 
-  app.get('/api/v1/tokens', { preHandler: guard }, async () => ({
+  app.get('/api/v1/tokens', { preHandler: guard, schema: adminSchema('tokens', 'List tokens') }, async () => ({
     tokens: tokens.list(),
   }));
 
