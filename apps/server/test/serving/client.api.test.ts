@@ -114,6 +114,32 @@ describe('GET /api/client/stream', () => {
     unknown.close();
   });
 
+  it('resumes across a restart from the log (a new replica has no history, one delta still suffices)', async () => {
+    const before = Number(
+      JSON.parse(
+        (await t.app.inject({ method: 'GET', url: '/api/client/snapshot', headers: auth() })).headers.etag as string,
+      ),
+    );
+    await setCheckout(t, true);
+    await setCheckout(t, false);
+    const restarted = await testApp(db);
+    try {
+      await restarted.app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `http://127.0.0.1:${(restarted.app.server.address() as AddressInfo).port}`;
+      const stream = await openStream(`${url}/api/client/stream`, { ...auth(), 'last-event-id': String(before) });
+      await stream.next();
+      const frame = await stream.next();
+      expect(frame?.event).toBe('delta');
+      const delta = JSON.parse(frame!.data!) as { version: number; flags: Record<string, { enabled: boolean }> };
+      expect(Object.keys(delta.flags)).toEqual(['checkout-v2']);
+      expect(delta.flags['checkout-v2']?.enabled).toBe(false);
+      expect(delta.version).toBeGreaterThan(before);
+      stream.close();
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('sends only the changed flag to every client, the same frame to each', async () => {
     const a = await openStream(`${base}/api/client/stream`, auth());
     const b = await openStream(`${base}/api/client/stream`, auth());
