@@ -40,8 +40,8 @@ const warmupS = Number(args.warmup);
 const idleS = Number(args.idle);
 const products = args.only ? args.only.split(',') : ['unleash', 'wavegate', 'bare'];
 
-// Whole-run deadline: 3 endpoints × (warm-up + run) per product, plus generous start-up and seeding time.
-const deadlineMs = (products.length * 3 * (durationS + warmupS) + products.length * 300) * 1000;
+// Whole-run deadline: up to 4 endpoints × (warm-up + run) per product, plus generous start-up and seeding time.
+const deadlineMs = (products.length * 4 * (durationS + warmupS) + products.length * 300) * 1000;
 const running = new Set();
 const deadline = setTimeout(async () => {
   console.error(`server benchmark: deadline of ${Math.round(deadlineMs / 1000)} s passed; stopping`);
@@ -106,13 +106,14 @@ const pairs = [
   ['snapshot-304', 'features-304', 'bare-304'],
   ['snapshot-200', 'features-200', 'bare-200'],
   ['ofrep', 'frontend', 'bare-post'],
+  ['ofrep-bulk', 'frontend', undefined],
 ];
 const rows = [];
 for (const m of measured) {
   for (const r of m.runs) {
     const pair = pairs.find((p) => p[0] === r.key);
     const other = pair ? run('unleash', pair[1]) : undefined;
-    const floor = pair ? run('bare', pair[2]) : undefined;
+    const floor = pair?.[2] ? run('bare', pair[2]) : undefined;
     rows.push([
       m.product,
       r.name,

@@ -74,10 +74,16 @@ export async function startWavegate({ flagCount }) {
   let secret;
   let snapshot;
   let ofrep;
+  let bulk;
   try {
     secret = await seed(base, flagCount);
     snapshot = await call(`${base}/api/client/snapshot`, { headers: { authorization: `Bearer ${secret}` } });
     ofrep = await call(`${base}/ofrep/v1/evaluate/flags/${flagName(0)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}` },
+      body: { context: { targetingKey: 'user-1', country: 'VN' } },
+    });
+    bulk = await call(`${base}/ofrep/v1/evaluate/flags`, {
       method: 'POST',
       headers: { authorization: `Bearer ${secret}` },
       body: { context: { targetingKey: 'user-1', country: 'VN' } },
@@ -94,7 +100,7 @@ export async function startWavegate({ flagCount }) {
     version: JSON.parse(readFileSync(packageJson, 'utf8')).version,
     base,
     pid: handle.pid,
-    check: `${flagsServed} flags in /api/client/snapshot (${snapshot.text.length} bytes, ETag ${snapshot.headers.get('etag')}); OFREP answers ${ofrep.text}`,
+    check: `${flagsServed} flags in /api/client/snapshot (${snapshot.text.length} bytes, ETag ${snapshot.headers.get('etag')}); OFREP answers ${ofrep.text}; bulk OFREP: ${bulk.json().flags.filter((f) => f.value === true).length} of ${bulk.json().flags.length} flags true for a VN user`,
     async scenarios() {
       const etag = (await call(`${base}/api/client/snapshot`, { headers: auth })).headers.get('etag');
       await call(`${base}/api/client/snapshot`, { headers: { ...auth, 'if-none-match': etag }, expect: [304] });
@@ -118,6 +124,21 @@ export async function startWavegate({ flagCount }) {
           request: {
             method: 'POST',
             path: `/ofrep/v1/evaluate/flags/${flagName(0)}`,
+            headers: { ...auth, 'content-type': 'application/json' },
+            setupRequest: (req) => {
+              n = (n + 1) % 10_000;
+              const body = JSON.stringify({ context: { targetingKey: `user-${n}`, country: n % 2 ? 'VN' : 'DE' } });
+              return { ...req, body };
+            },
+          },
+        },
+        {
+          key: 'ofrep-bulk',
+          name: `POST /ofrep/v1/evaluate/flags (bulk: all ${flagCount} flags, one context)`,
+          expect: 200,
+          request: {
+            method: 'POST',
+            path: '/ofrep/v1/evaluate/flags',
             headers: { ...auth, 'content-type': 'application/json' },
             setupRequest: (req) => {
               n = (n + 1) % 10_000;
