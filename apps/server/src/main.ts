@@ -64,7 +64,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   const projection = new Projection({
     events,
-    db: deps.db,
+    // Other replicas exist only on PostgreSQL; on PGlite this process is the only writer, and the store's
+    // after-commit subscription already feeds the projection.
+    ...(deps.db.kind === 'postgres' ? { db: deps.db } : {}),
     snapshots: new SqlProjectionSnapshotStore(deps.db),
     ...(deps.snapshotEvery === undefined ? {} : { snapshotEvery: deps.snapshotEvery }),
     ...(logger === undefined ? {} : { logger }),
