@@ -17,18 +17,27 @@ const spec = JSON.parse(
 const FIELDS = ['value', 'variant', 'reason', 'ruleIndex', 'errorCode', 'rollout'] as const;
 
 describe('core conformance vectors through the SDK (bootstrap)', () => {
-  const snapshot: Snapshot = { version: 1, project: 'spec', environment: 'spec', flags: spec.flags, segments: spec.segments };
-  const client = new Wavegate({ url: 'http://127.0.0.1:9', token: 't', offline: true, bootstrap: snapshot, metrics: false });
+  const snapshot: Snapshot = {
+    version: 1,
+    project: 'spec',
+    environment: 'spec',
+    flags: spec.flags,
+    segments: spec.segments,
+  };
+  const client = new Wavegate({
+    url: 'http://127.0.0.1:9',
+    token: 't',
+    offline: true,
+    bootstrap: snapshot,
+    metrics: false,
+  });
 
   it('has vectors', () => {
     expect(spec.cases.length).toBeGreaterThan(100);
   });
 
   it.each(spec.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const result = client.variant(c.flag, (c.context ?? undefined) as Record<string, unknown> | undefined) as Record<
-      string,
-      unknown
-    >;
+    const result: Record<string, unknown> = { ...client.variant(c.flag, c.context ?? undefined) };
     const picked: Record<string, unknown> = {};
     for (const f of FIELDS) if (result[f] !== undefined) picked[f] = result[f];
     expect(picked).toEqual(c.expected);
