@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppError, ErrorCode, statusByCode } from './errors.js';
 
-const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../../../docs/errors.md', import.meta.url), 'utf8');
 // Rows of the code table: | `CODE` | status | …
 const documented = new Map(
   [...doc.matchAll(/^\| `([A-Z_]+)` *\| (\d{3}) *\|/gm)].map((m) => [m[1]!, Number(m[2])] as const),
