@@ -1,4 +1,4 @@
-import { murmur3_x86_32 } from '@wavegate/core';
+import { murmur3Continue, murmur3Prefix } from '@wavegate/core';
 
 /** HyperLogLog precision: 2^10 = 1024 registers, standard error ≈ 1.04 / √1024 ≈ 3.3%. */
 export const HLL_PRECISION = 10;
@@ -18,12 +18,19 @@ export interface HllJson {
   dense?: string;
 }
 
-/** Rank of a 32-bit hash: index = top p bits, rank = 1 + leading zeros of the other 22 bits (max 23). */
-function registerOf(hash: number): [number, number] {
-  const index = hash >>> (32 - HLL_PRECISION);
-  const rest = (hash << HLL_PRECISION) >>> 0;
-  const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : Math.clz32(rest) + 1;
-  return [index, rank];
+const UNIT_HASH_START = murmur3Prefix('', HLL_SEED);
+let lastUnit: string | undefined;
+let lastHash = 0;
+
+/**
+ * `murmur3_x86_32(UTF-8(unitKey), HLL_SEED)` without allocating; the last key's hash is remembered, since one
+ * context is usually evaluated for several flags in a row.
+ */
+export function unitHash(unitKey: string): number {
+  if (unitKey === lastUnit) return lastHash;
+  lastHash = murmur3Continue(UNIT_HASH_START, unitKey);
+  lastUnit = unitKey;
+  return lastHash;
 }
 
 /**
@@ -35,7 +42,14 @@ export class HyperLogLog {
 
   /** Add a unit key. */
   add(unitKey: string): void {
-    const [index, rank] = registerOf(murmur3_x86_32(unitKey, HLL_SEED));
+    this.addHash(unitHash(unitKey));
+  }
+
+  /** Add a 32-bit hash (from {@link unitHash}). */
+  addHash(hash: number): void {
+    const index = hash >>> (32 - HLL_PRECISION);
+    const rest = (hash << HLL_PRECISION) >>> 0;
+    const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : Math.clz32(rest) + 1;
     if (rank > this.registers[index]!) this.registers[index] = rank;
   }
 
@@ -83,39 +97,25 @@ export class HyperLogLog {
 }
 
 /**
- * Distinct units of one series in one window: a bounded `Set` of unit keys (cheap on the hot path: V8 caches a
- * string's hash) in front of a HyperLogLog. When the set reaches `limit` keys, they are hashed into the HLL and the
- * set is emptied; at window close the rest follows. So memory is bounded and each distinct unit is hashed about
- * once per window.
+ * Distinct units of one series in one window: a HyperLogLog allocated on first use. Each evaluation hashes its unit
+ * key without allocating (the same key twice in a row is hashed once).
  */
 export class UnitCounter {
-  private readonly pending = new Set<string>();
   private hll: HyperLogLog | undefined;
-
-  constructor(private readonly limit = 4096) {}
 
   /** Note one unit. */
   add(unitKey: string): void {
-    this.pending.add(unitKey);
-    if (this.pending.size >= this.limit) this.fold();
+    if (this.hll === undefined) this.hll = new HyperLogLog();
+    this.hll.addHash(unitHash(unitKey));
   }
 
   /** True when no unit was noted. */
   get empty(): boolean {
-    return this.pending.size === 0 && this.hll === undefined;
+    return this.hll === undefined;
   }
 
   /** Everything noted, as one HyperLogLog. */
   toHll(): HyperLogLog {
-    this.fold();
     return this.hll ?? new HyperLogLog();
-  }
-
-  private fold(): void {
-    if (this.pending.size === 0) return;
-    const hll = this.hll ?? new HyperLogLog();
-    for (const key of this.pending) hll.add(key);
-    this.pending.clear();
-    this.hll = hll;
   }
 }
