@@ -46,6 +46,18 @@ function valueFits(type: FlagType, value: JsonValue): boolean {
   return true;
 }
 
+/** Paths of keys in a JSON value that HTTP servers refuse as prototype poisoning (`__proto__`, `constructor.prototype`). */
+function poisonedKeys(value: JsonValue, path: (string | number)[]): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => poisonedKeys(item, [...path, i]));
+  return Object.entries(value).flatMap(([key, item]) => {
+    const bad =
+      key === '__proto__' ||
+      (key === 'constructor' && item !== null && typeof item === 'object' && 'prototype' in item);
+    return bad ? [[...path, key]] : poisonedKeys(item, [...path, key]);
+  });
+}
+
 function environmentKeys(document: ConfigDocument): string[] {
   const environments = document.environments ?? [];
   return Array.isArray(environments) ? [...environments] : Object.keys(environments);
@@ -124,6 +136,13 @@ function normalizeFlag(
   if (written.variants !== undefined) {
     variants = { ...written.variants };
     for (const [variant, value] of Object.entries(variants)) {
+      for (const segments of poisonedKeys(value, [...path, 'variants', variant])) {
+        problems.push({
+          segments,
+          code: 'forbidden_key',
+          message: '"__proto__" and "constructor.prototype" are not allowed in values',
+        });
+      }
       if (!valueFits(type, value)) {
         problems.push({
           segments: [...path, 'variants', variant],

@@ -215,6 +215,12 @@ describe('parseDocument', () => {
       path: 'flags.f.environments.prod.rules[0].conditions[0].values[0]',
       code: 'bad_semver',
     },
+    {
+      name: 'a __proto__ key in a json value',
+      text: withFlag('type: json\nvariants: { a: { x: { "__proto__": { admin: true } } } }'),
+      path: 'flags.f.variants.a.x.__proto__',
+      code: 'forbidden_key',
+    },
     { name: 'an empty salt', text: withFlag('salt: ""'), path: 'flags.f.salt', code: 'empty' },
     { name: 'a reserved section', text: 'project: p\nreleases: []\n', path: 'releases', code: 'not_supported' },
   ];
