@@ -143,4 +143,16 @@ describe('stats conformance vectors (spec/stats.json)', () => {
       close(parsed.sketch.quantile(q), value);
     }
   });
+
+  it('docs/statistics.md: the sketch JSON example is what the listed values give', () => {
+    const doc = readFileSync(new URL('../../../docs/statistics.md', import.meta.url), 'utf8');
+    const block = /```json\n([\s\S]*?)```\n\n\(the values ([^;]+);/.exec(doc);
+    if (block === null) throw new Error('sketch example not found in docs/statistics.md');
+    const values = block[2]!.replace(' and ', ', ').split(', ').map(Number);
+    const sketch = new LatencySketch();
+    for (const v of values) sketch.add(v);
+    const parsed = parseSketch(JSON.parse(block[1]!));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.sketch.toJSON()).toEqual(sketch.toJSON());
+  });
 });

@@ -84,7 +84,7 @@ function summary(data: CompareData, arm: 'treatment' | 'control', m: ArmMoments)
  * judgeCompare(
  *   { metric: 'proportion', treatment: { n: 20_000, x: 410 }, control: { n: 20_000, x: 200 } },
  *   { direction: 'lower-is-better', tolerance: { absolute: 0.002 } },
- * ); // { verdict: 'fail', estimate: 0.0105, lower: 0.0068…, threshold: 0.002, … }
+ * ); // { verdict: 'fail', estimate: 0.0105, lower: 0.00688…, upper: 0.0141…, threshold: 0.002, effect: 'absolute', … }
  */
 export function judgeCompare(data: CompareData, options: CompareOptions): GateEvidence {
   const o = resolveGateOptions(options);
@@ -105,7 +105,7 @@ export function judgeCompare(data: CompareData, options: CompareOptions): GateEv
     control: c.ok ? summary(data, 'control', c.moments) : null,
   };
   const threshold = o.direction === 'lower-is-better' ? tol.tolerance : -tol.tolerance;
-  const empty = { estimate: null, lower: null, upper: null, threshold, ...base };
+  const empty = { estimate: null, lower: null, upper: null, threshold, effect: tol.effect, ...base };
   if (!t.ok || !c.ok) {
     const reason = !t.ok ? t.reason : (c as { reason: string }).reason;
     return { verdict: Verdict.NoData, reason, counts, ...empty };
@@ -122,7 +122,7 @@ export function judgeCompare(data: CompareData, options: CompareOptions): GateEv
   }
   const { estimate, lower, upper } = interval;
   const decided = decide(o, threshold, lower, upper, Math.min(t.moments.n, c.moments.n), tol.effect);
-  return { ...decided, counts, estimate, lower, upper, threshold, ...base };
+  return { ...decided, counts, estimate, lower, upper, threshold, effect: tol.effect, ...base };
 }
 
 /** The verdict rule shared with {@link judgeLimit}: bounds against a threshold, gated by sample sizes. */

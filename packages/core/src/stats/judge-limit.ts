@@ -100,7 +100,7 @@ function boundsOf(data: LimitData, o: ResolvedGateOptions): StatsResult<{ bounds
  *
  * @example
  * judgeLimit({ metric: 'proportion', treatment: { n: 5_000, x: 40 } }, { direction: 'lower-is-better', limit: 0.05 });
- * // { verdict: 'pass', estimate: 0.008, upper: 0.0126…, threshold: 0.05, … }
+ * // { verdict: 'pass', estimate: 0.008, lower: 0.0045…, upper: 0.0115…, threshold: 0.05, … }
  * judgeLimit({ metric: 'quantile', q: 0.95, treatment: sketch }, { direction: 'lower-is-better', limit: 500 });
  */
 export function judgeLimit(data: LimitData, options: LimitOptions): GateEvidence {

@@ -88,6 +88,8 @@ export interface GateEvidence {
   upper: number | null;
   /** The bound the interval is judged against, on the estimate's scale. */
   threshold: number | null;
+  /** For a compare gate: whether estimate, bounds and threshold are absolute (t − c) or relative (t / c − 1). */
+  effect?: 'absolute' | 'relative';
   alpha: number;
   nStar: number;
   minSamples: number;
