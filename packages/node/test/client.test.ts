@@ -131,3 +131,42 @@ describe('Wavegate client', () => {
     expect(client.isEnabled('checkout-v2', { userId: 'u1' })).toBe(false);
   });
 });
+
+describe('Wavegate client, more', () => {
+  it('polls only with streaming: false, with If-None-Match, and picks up changes', async () => {
+    const server = await new ContractServer(sampleSnapshot()).start();
+    cleanups.push(() => server.stop());
+    const clock = new ManualClock();
+    const client = new Wavegate({ url: server.url, token: server.token, clock, streaming: false, metrics: false });
+    cleanups.push(() => client.close());
+    clock.advance(0);
+    await client.ready();
+    server.publish((flags) => {
+      flags['checkout-v2'] = boolFlag('checkout-v2', false);
+    });
+    const changed = nextEvent(client, 'changed');
+    clock.advance(15_000);
+    expect(await changed).toEqual([['checkout-v2'], 2]);
+    const polls = server.requests.filter((r) => r.path === '/api/client/snapshot');
+    expect(polls[1]?.headers['if-none-match']).toBe('"1"');
+    expect(server.requests.some((r) => r.path === '/api/client/stream')).toBe(false);
+  });
+
+  it('never throws on the hot path, even for a null context from plain JavaScript', async () => {
+    const { client, server } = await setup();
+    await client.ready();
+    const withMetrics = new Wavegate({ url: server.url, token: server.token, clock: new ManualClock() });
+    cleanups.push(() => withMetrics.close());
+    await withMetrics.ready();
+    const nullContext = null as unknown as Record<string, unknown>;
+    expect(withMetrics.isEnabled('checkout-v2', nullContext)).toBe(true);
+    expect(withMetrics.variant('banner', nullContext)).toMatchObject({ value: 'blue', reason: 'DEFAULT' });
+    expect(() => withMetrics.track('x', nullContext, Number.NaN)).not.toThrow();
+  });
+
+  it('rejects ready() with CLOSED when closed first', async () => {
+    const client = new Wavegate({ url: 'http://127.0.0.1:9', token: 't', clock: new ManualClock(), metrics: false });
+    await client.close();
+    await expect(client.ready()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});

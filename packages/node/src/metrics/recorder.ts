@@ -68,7 +68,7 @@ export class MetricsRecorder {
     if (this.deps.exposures) {
       const series = this.window.series(flag, variant, arm);
       series.evaluations++;
-      const raw = context[this.deps.unitAttribute] ?? context.targetingKey;
+      const raw = context == null ? undefined : (context[this.deps.unitAttribute] ?? context.targetingKey);
       if (typeof raw === 'string') series.addUnit(raw);
       else if (raw !== undefined && raw !== null) {
         const key = unitKeyOf(raw);
@@ -80,7 +80,7 @@ export class MetricsRecorder {
 
   /** The unit key of a context, or undefined. */
   unitOf(context: EvaluationContext): string | undefined {
-    const raw = context[this.deps.unitAttribute] ?? context.targetingKey;
+    const raw = context == null ? undefined : (context[this.deps.unitAttribute] ?? context.targetingKey);
     return typeof raw === 'string' ? raw : raw === undefined || raw === null ? undefined : unitKeyOf(raw);
   }
 
