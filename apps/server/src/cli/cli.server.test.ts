@@ -21,8 +21,9 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function run(argv: string[], extraEnv: Record<string, string> = {}) {
+async function run(argv: string[], extraEnv: Record<string, string> = {}, stdin?: string) {
   const io = recordingIo({ ...env, ...extraEnv }, now);
+  if (stdin !== undefined) io.readStdin = async () => stdin;
   const code = await main(argv, io);
   return { code, out: io.stdoutText, err: io.stderrText };
 }
@@ -68,6 +69,8 @@ describe('wavegate apply / diff / export against a server', () => {
     expect(readFileSync(path, 'utf8')).toBe(exported.out);
     const reapplied = await run(['apply', '-f', path, '--prune']);
     expect(reapplied.out).toBe('No changes: project shop already matches the file.\n');
+    const piped = await run(['diff', '-f', '-'], {}, exported.out);
+    expect(piped.code, piped.err).toBe(ExitCode.ok);
     const json = await run(['export', '--project', 'shop', '--format', 'json']);
     expect(JSON.parse(json.out)).toMatchObject({ project: 'shop', flags: { 'checkout-v2': { type: 'boolean' } } });
   });

@@ -55,6 +55,15 @@ describe('wavegate (no server needed)', () => {
     expect(io.stderrText).toContain(`${file}:5:5: flags.f.tpye: unknown key "tpye" [unknown_key]`);
   });
 
+  it('reads the file from standard input with -f -', async () => {
+    const io = recordingIo({ WAVEGATE_TOKEN: 'wg_admin_x' });
+    io.readStdin = async () => 'project: shop\nflags: { f: { type: text } }\n';
+    expect(await main(['diff', '-f', '-'], io)).toBe(ExitCode.failure);
+    expect(io.stderrText).toContain(
+      'standard input is not a valid Wavegate config (1 problem):\n  <stdin>:2:15: flags.f.type: must be one of: boolean, string, number, json [unknown_type]',
+    );
+  });
+
   it('says clearly when the server is unreachable', async () => {
     const file = join(dir, 'ok.yaml');
     writeFileSync(file, 'project: shop\n');

@@ -39,21 +39,28 @@ export function formatChanges(reply: ApplyReply): string {
 }
 
 /** Reads and validates a config file locally, so mistakes are reported with line and column before any request. */
-export async function readConfigFile(file: string): Promise<ConfigDocument> {
+export async function readConfigFile(file: string, io?: CliIo): Promise<ConfigDocument> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    if (file === '-') {
+      if (io?.readStdin === undefined) throw new CliError('cannot read standard input here');
+      text = await io.readStdin();
+    } else {
+      text = await readFile(file, 'utf8');
+    }
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const parsed = parseDocument(text);
   if (parsed.ok) return parsed.value;
   const lines = parsed.problems.map((p) => {
-    const at = p.line === undefined ? file : `${file}:${p.line}:${p.column}`;
+    const name = file === '-' ? '<stdin>' : file;
+    const at = p.line === undefined ? name : `${name}:${p.line}:${p.column}`;
     return `  ${at}: ${p.path === '' ? '' : `${p.path}: `}${p.message} [${p.code}]`;
   });
   throw new CliError(
-    `${file} is not a valid Wavegate config (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+    `${file === '-' ? 'standard input' : file} is not a valid Wavegate config (${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
   );
 }
 
@@ -65,7 +72,7 @@ export interface ApplyOptions extends ServerOptions {
 }
 
 async function sendApply(options: ApplyOptions, io: CliIo, dryRun: boolean): Promise<ApplyReply> {
-  const document = await readConfigFile(options.file);
+  const document = await readConfigFile(options.file, io);
   const client = new ApiClient(options, io);
   const query = `dryRun=${dryRun}${options.prune === true ? '&prune=true' : ''}`;
   return (await client.request('POST', `/api/v1/apply?${query}`, document)) as ApplyReply;

@@ -12,6 +12,11 @@ export function processIo(): CliIo {
     env: process.env,
     now: () => new Date(),
     fetch: globalThis.fetch,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
     signals: process,
   };
 }

@@ -6,6 +6,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Current time (token expiry from `--expires-in`). */
   now(): Date;
+  /** Reads all of standard input (`apply -f -`). */
+  readStdin?(): Promise<string>;
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Signals for `serve` (default `process`): `exit` is called once shutdown is done. */

@@ -70,7 +70,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     program
       .command('apply')
       .description('make the server match a config file (idempotent; prints what changed)')
-      .requiredOption('-f, --file <file>', 'config file (YAML or JSON)')
+      .requiredOption('-f, --file <file>', 'config file (YAML or JSON; - reads standard input)')
       .option('--dry-run', 'show what would change, change nothing')
       .option('--prune', 'also archive flags and delete segments the file does not name'),
   ).action(run((options) => applyCommand(options, io)));
@@ -79,7 +79,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     program
       .command('diff')
       .description('show what `apply` would change; exit 0 when nothing, 2 when something')
-      .requiredOption('-f, --file <file>', 'config file (YAML or JSON)')
+      .requiredOption('-f, --file <file>', 'config file (YAML or JSON; - reads standard input)')
       .option('--prune', 'include what --prune would archive and delete'),
   ).action(run((options) => diffCommand(options, io)));
 
