@@ -74,6 +74,18 @@ describe('LatencySketch', () => {
     expect(back.sketch.quantile(1)).toBe(9000);
   });
 
+  it('merges a sketch read from a JSON that gives gamma alone', () => {
+    const s = new LatencySketch();
+    s.add(10);
+    const { relativeAccuracy: _, ...json } = s.toJSON();
+    const parsed = parseSketch(JSON.parse(JSON.stringify(json)));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const into = new LatencySketch();
+    into.add(20);
+    expect(into.merge(parsed.sketch).ok).toBe(true);
+    expect(into.count).toBe(2);
+  });
+
   it('refuses bad values, bad JSON and sketches of another accuracy without throwing', () => {
     const s = new LatencySketch();
     for (const v of [-1, Number.NaN, Number.POSITIVE_INFINITY]) expect(s.add(v)).toBe(false);

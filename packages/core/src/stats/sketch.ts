@@ -13,6 +13,8 @@ import { problem, StatsErrorCode, type StatsResult } from './result.js';
 export const DEFAULT_RELATIVE_ACCURACY = 0.01;
 // Values at or below this count as zero, as in DDSketch (2^-1023 × gamma).
 const MIN_SAFE_FLOAT = 2 ** -1023;
+// Two sketches are of the same accuracy when their gammas agree to rounding (one may come from JSON's gamma alone).
+const SAME_GAMMA = 1e-12;
 
 /**
  * The plain-JSON form of a {@link LatencySketch} (what SDKs post and servers merge).
@@ -98,7 +100,7 @@ export class LatencySketch {
 
   /** Add another sketch's counts into this one (same accuracy only); the other sketch is unchanged. */
   merge(other: LatencySketch): StatsResult<{ count: number }> {
-    if (other.gamma !== this.gamma) {
+    if (Math.abs(other.gamma - this.gamma) > SAME_GAMMA * this.gamma) {
       return problem(
         StatsErrorCode.IncompatibleSketch,
         `relative accuracy ${other.relativeAccuracy} differs from ${this.relativeAccuracy}`,
