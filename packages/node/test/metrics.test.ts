@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LatencySketch, parseSketch } from '@wavegate/core';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -221,6 +222,15 @@ describe('metrics', () => {
     const latencies = series.flatMap((s) => (s.requests ? [s.requests.latencyMs] : []));
     expect(Math.max(...latencies.map((l) => l.max))).toBeCloseTo(120, 5);
     expect(latencies.reduce((n, l) => n + l.count, 0)).toBe(15);
+    // The posted sketches are the core's LatencySketch JSON: they parse and merge as the server will.
+    const merged = new LatencySketch();
+    for (const l of latencies) {
+      const parsed = parseSketch(JSON.parse(JSON.stringify(l)));
+      if (!parsed.ok) throw new Error(parsed.reason);
+      merged.merge(parsed.sketch);
+    }
+    expect(merged.count).toBe(15);
+    expect(merged.quantile(1)).toBeCloseTo(120, 0);
     const tracked = series.filter((s) => s.metrics?.checkout);
     expect(tracked).toHaveLength(1);
     expect(tracked[0]?.metrics?.checkout).toMatchObject({ count: 3, sum: 90, sumSquares: 2700 });

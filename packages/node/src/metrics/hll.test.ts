@@ -1,32 +1,6 @@
 import { murmur3_x86_32 } from '@wavegate/core';
 import { describe, expect, it } from 'vitest';
 import { HLL_SEED, HyperLogLog, unitHash } from './hll.js';
-import { newSketch, sketchFromJson, sketchToJson } from './sketch-json.js';
-
-describe('latency sketch JSON', () => {
-  it('round-trips and merges like the original sketches', () => {
-    const a = newSketch();
-    const b = newSketch();
-    for (let i = 1; i <= 1000; i++) a.accept(i * 0.7);
-    for (let i = 1; i <= 500; i++) b.accept(i * 3);
-    a.accept(0);
-    const json = JSON.parse(JSON.stringify(sketchToJson(a)));
-    const back = sketchFromJson(json);
-    expect(back.count).toBe(1001);
-    expect(back.zeroCount).toBe(1);
-    for (const q of [0.5, 0.9, 0.99]) expect(back.getValueAtQuantile(q)).toBe(a.getValueAtQuantile(q));
-    const merged = sketchFromJson(json);
-    merged.merge(sketchFromJson(sketchToJson(b)));
-    a.merge(b);
-    expect(merged.count).toBe(1501);
-    expect(merged.getValueAtQuantile(0.95)).toBe(a.getValueAtQuantile(0.95));
-    expect(json.positive.counts.reduce((x: number, y: number) => x + y, 0)).toBe(1000);
-  });
-
-  it('serialises an empty sketch', () => {
-    expect(sketchToJson(newSketch())).toMatchObject({ count: 0, positive: { counts: [] }, min: 0, max: 0 });
-  });
-});
 
 describe('HyperLogLog', () => {
   it('estimates distinct units within a few percent and merges by register max', () => {

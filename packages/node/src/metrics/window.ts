@@ -1,6 +1,5 @@
-import type { DDSketch } from '@datadog/sketches-js';
+import { LatencySketch, type SketchJson } from '@wavegate/core';
 import { type HllJson, UnitCounter } from './hll.js';
-import { newSketch, type SketchJson, sketchToJson } from './sketch-json.js';
 
 /** Arm index: 0 = the unit reached no rollout, 1 = treatment, 2 = control. */
 export type ArmIndex = 0 | 1 | 2;
@@ -45,7 +44,7 @@ export class Series {
   units: UnitCounter | undefined;
   requests = 0;
   errors = 0;
-  latency: DDSketch | undefined;
+  latency: LatencySketch | undefined;
   tracks: Map<string, TrackStats> | undefined;
 
   constructor(
@@ -62,8 +61,8 @@ export class Series {
   request(latencyMs: number, error: boolean): void {
     this.requests++;
     if (error) this.errors++;
-    if (this.latency === undefined) this.latency = newSketch();
-    this.latency.accept(Math.max(latencyMs, 0));
+    if (this.latency === undefined) this.latency = new LatencySketch();
+    this.latency.add(Math.max(latencyMs, 0));
   }
 
   track(metric: string, value: number, unit: string | undefined): void {
@@ -94,7 +93,7 @@ export class Series {
       out.units = { estimate: hll.estimate(), hll: hll.toJSON() };
     }
     if (this.requests > 0 && this.latency !== undefined) {
-      out.requests = { count: this.requests, errors: this.errors, latencyMs: sketchToJson(this.latency) };
+      out.requests = { count: this.requests, errors: this.errors, latencyMs: this.latency.toJSON() };
     }
     if (this.tracks !== undefined) {
       out.metrics = {};
