@@ -26,8 +26,11 @@ import type { WavegateOptions } from '../options.js';
  * const enabled = await OpenFeature.getClient().getBooleanValue('checkout-v2', false, { targetingKey: 'u-42' });
  */
 export class WavegateProvider implements Provider {
+  /** Provider name reported to OpenFeature. */
   readonly metadata = { name: 'wavegate' } as const;
+  /** A server-side provider. */
   readonly runsOn = 'server' as const;
+  /** Provider events (READY, CONFIGURATION_CHANGED, STALE, ERROR). */
   readonly events = new OpenFeatureEventEmitter();
   /** The client evaluating flags (created by the provider from options, or the one given). */
   readonly client: Wavegate;
@@ -70,6 +73,7 @@ export class WavegateProvider implements Provider {
     if (this.owned) await this.client.close();
   }
 
+  /** Resolve a boolean flag locally (OpenFeature `Provider` method). */
   resolveBooleanEvaluation(
     flagKey: string,
     defaultValue: boolean,
@@ -79,6 +83,7 @@ export class WavegateProvider implements Provider {
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'boolean'));
   }
 
+  /** Resolve a string flag locally (OpenFeature `Provider` method). */
   resolveStringEvaluation(
     flagKey: string,
     defaultValue: string,
@@ -88,6 +93,7 @@ export class WavegateProvider implements Provider {
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'string'));
   }
 
+  /** Resolve a number flag locally (OpenFeature `Provider` method). */
   resolveNumberEvaluation(
     flagKey: string,
     defaultValue: number,
@@ -97,6 +103,7 @@ export class WavegateProvider implements Provider {
     return Promise.resolve(this.resolve(flagKey, defaultValue, context, 'number'));
   }
 
+  /** Resolve a object flag locally (OpenFeature `Provider` method). */
   resolveObjectEvaluation<T extends JsonValue>(
     flagKey: string,
     defaultValue: T,
