@@ -40,9 +40,9 @@ export const configSchema = {
     },
     flags: {
       type: 'object',
-      description: 'Flags by key.',
+      description: 'Flags by key. An empty entry (`kill-switch:`) is a boolean flag with every default.',
       propertyNames: key,
-      additionalProperties: { $ref: '#/$defs/flag' },
+      additionalProperties: { anyOf: [{ type: 'null' }, { $ref: '#/$defs/flag' }] },
     },
     releases: { description: 'Reserved for release plans (a later version).' },
     alerts: { description: 'Reserved for alert rules (a later version).' },

@@ -61,7 +61,7 @@ export interface ConfigDocument {
   name?: string;
   environments?: string[] | Record<string, DocumentEnvironment | null>;
   segments?: Record<string, DocumentSegment>;
-  flags?: Record<string, DocumentFlag>;
+  flags?: Record<string, DocumentFlag | null>;
 }
 
 /** A flag's configuration in one environment, in the resource shape of the admin API. */

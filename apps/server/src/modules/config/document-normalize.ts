@@ -210,7 +210,7 @@ export function normalizeLocated(
     return { key, description: segment.description ?? null, conditions: segment.conditions };
   });
   const flags = Object.entries(document.flags ?? {}).map(([key, flag]) =>
-    normalizeFlag(key, flag, environments, problems, references),
+    normalizeFlag(key, flag ?? {}, environments, problems, references),
   );
   if (problems.length > 0) return { ok: false, problems };
   const state: DesiredState = {

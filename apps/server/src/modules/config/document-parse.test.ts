@@ -304,6 +304,22 @@ describe('normalize', () => {
     expect(g?.environments['a']?.serve).toEqual({ variant: 'on' });
   });
 
+  it('reads an empty flag entry as a boolean flag with every default', () => {
+    const parsed = parseDocument('project: p\nenvironments: [prod]\nflags:\n  kill-switch:\n');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const result = normalize(parsed.value);
+    if (!result.ok) throw new Error('must normalize');
+    expect(result.value.flags[0]).toEqual({
+      key: 'kill-switch',
+      type: 'boolean',
+      description: null,
+      variants: { on: true, off: false },
+      salt: null,
+      tags: [],
+      environments: { prod: { enabled: false, rules: [], serve: { variant: 'off' }, offVariant: 'off' } },
+    });
+  });
+
   it('reads environments as a map with attributes', () => {
     const result = normalize({
       project: 'p',
