@@ -3,7 +3,12 @@ import { registerAuditRoutes } from './modules/audit/index.js';
 import { registerEnvironmentRoutes } from './modules/environments/index.js';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
 import { registerFlagRoutes } from './modules/flags/index.js';
-import { CommandExecutor, Projection, SqlProjectionSnapshotStore } from './modules/projection/index.js';
+import {
+  addResourceSchemas,
+  CommandExecutor,
+  Projection,
+  SqlProjectionSnapshotStore,
+} from './modules/projection/index.js';
 import { registerConfigRoutes, registerProjectRoutes } from './modules/projects/index.js';
 import { registerSegmentRoutes } from './modules/segments/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
@@ -80,6 +85,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     authenticator: deps.authenticator ?? serving.tokens.authenticator,
   });
   await registerOpenApi(app, serverVersion());
+  addResourceSchemas(app);
   const ctx = { projection, executor };
   registerProjectRoutes(app, ctx);
   registerEnvironmentRoutes(app, ctx);

@@ -103,6 +103,8 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'body' ? bodyAjv.compile(schema) : otherAjv.compile(schema),
   );
+  // Response schemas document the API (OpenAPI); they never filter or coerce what a handler sends.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.decorate('authenticator', options.authenticator ?? rejectAll);
   app.decorateRequest('auth', null);

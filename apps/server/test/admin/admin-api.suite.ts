@@ -383,6 +383,10 @@ export function describeAdminApi(name: string, open: () => Promise<SuiteDb>): vo
         expect(Object.keys(spec.paths)).toEqual(
           expect.arrayContaining(['/api/v1/projects/{p}/flags/{key}', '/api/v1/events', '/api/v1/audit/verify']),
         );
+        expect(
+          spec.paths['/api/v1/projects/{p}/flags/{key}'].get.responses['200'].content['application/json'].schema,
+        ).toEqual({ $ref: '#/components/schemas/Flag' });
+        expect(Object.keys(spec.components.schemas)).toEqual(expect.arrayContaining(['Flag', 'Segment', 'Event']));
         const docs = await h.built.app.inject({ method: 'GET', url: '/docs/' });
         expect(docs.statusCode).toBe(200);
         expect(docs.body).not.toMatch(/https?:\/\/(cdn|unpkg)/);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import { requireAuth } from '../../platform/http.js';
 import type { EventFilter, EventStore, StoredEvent } from '../events/index.js';
-import { adminSchema } from '../projection/index.js';
+import { adminSchema, ref } from '../projection/index.js';
 import { verifyEventLog } from './chain-verify.js';
 
 interface EventsQuery {
@@ -44,6 +44,15 @@ export function registerAuditRoutes(app: FastifyInstance, events: EventStore): v
     {
       preHandler: admin,
       schema: adminSchema('events', 'List events (oldest first), with filters and cursor paging', {
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              events: { type: 'array', items: ref('Event') },
+              nextCursor: { type: ['string', 'null'], description: 'pass as cursor for the next page' },
+            },
+          },
+        },
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -81,7 +90,28 @@ export function registerAuditRoutes(app: FastifyInstance, events: EventStore): v
 
   app.get(
     '/api/v1/audit/verify',
-    { preHandler: admin, schema: adminSchema('events', 'Verify the hash chain of the whole event log') },
+    {
+      preHandler: admin,
+      schema: adminSchema('events', 'Verify the hash chain of the whole event log', {
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ok: { type: 'boolean' },
+              checked: { type: 'integer' },
+              firstBroken: {
+                type: 'object',
+                properties: {
+                  seq: { type: 'integer' },
+                  reason: { type: 'string', enum: ['seq_gap', 'prev_hash_mismatch', 'hash_mismatch'] },
+                  message: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      }),
+    },
     async () => verifyEventLog(events),
   );
 }

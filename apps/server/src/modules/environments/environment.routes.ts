@@ -8,8 +8,10 @@ import {
   type CommandContext,
   type EnvironmentState,
   keySchema,
+  listOf,
   nameSchema,
   projectParams,
+  ref,
   versionSchema,
 } from '../projection/index.js';
 import { requireProject } from '../projects/index.js';
@@ -39,7 +41,13 @@ export function registerEnvironmentRoutes(app: FastifyInstance, ctx: CommandCont
 
   app.get<{ Params: { p: string } }>(
     '/api/v1/projects/:p/environments',
-    { preHandler: admin, schema: adminSchema('environments', 'List environments', { params: projectParams }) },
+    {
+      preHandler: admin,
+      schema: adminSchema('environments', 'List environments', {
+        params: projectParams,
+        response: { 200: listOf('environments', 'Environment') },
+      }),
+    },
     async (request) => {
       const project = requireProject(ctx.projection.state, request.params.p);
       return {
@@ -53,6 +61,7 @@ export function registerEnvironmentRoutes(app: FastifyInstance, ctx: CommandCont
     {
       preHandler: admin,
       schema: adminSchema('environments', 'Create an environment', {
+        response: { 201: ref('Environment') },
         params: projectParams,
         body: {
           type: 'object',
@@ -81,6 +90,7 @@ export function registerEnvironmentRoutes(app: FastifyInstance, ctx: CommandCont
     {
       preHandler: admin,
       schema: adminSchema('environments', 'Update an environment', {
+        response: { 200: ref('Environment') },
         params: envParams,
         body: {
           type: 'object',

@@ -7,8 +7,10 @@ import {
   type DomainState,
   descriptionSchema,
   keySchema,
+  listOf,
   type PlannedEvent,
   projectParams,
+  ref,
   versionSchema,
 } from '../projection/index.js';
 import { requireProject } from '../projects/index.js';
@@ -65,6 +67,7 @@ export function registerFlagRoutes(app: FastifyInstance, ctx: CommandContext): v
     {
       preHandler: admin,
       schema: adminSchema('flags', 'List flags', {
+        response: { 200: listOf('flags', 'Flag') },
         params: projectParams,
         querystring: {
           type: 'object',
@@ -92,7 +95,10 @@ export function registerFlagRoutes(app: FastifyInstance, ctx: CommandContext): v
 
   app.get<{ Params: Params }>(
     '/api/v1/projects/:p/flags/:key',
-    { preHandler: admin, schema: adminSchema('flags', 'Get a flag', { params: flagParams }) },
+    {
+      preHandler: admin,
+      schema: adminSchema('flags', 'Get a flag', { params: flagParams, response: { 200: ref('Flag') } }),
+    },
     async (request, reply) => {
       const project = requireProject(ctx.projection.state, request.params.p);
       const flag = toFlagResource(project, requireFlag(project, request.params.key));
@@ -105,6 +111,7 @@ export function registerFlagRoutes(app: FastifyInstance, ctx: CommandContext): v
     {
       preHandler: admin,
       schema: adminSchema('flags', 'Create a flag', {
+        response: { 201: ref('Flag') },
         params: projectParams,
         body: {
           type: 'object',
@@ -134,6 +141,7 @@ export function registerFlagRoutes(app: FastifyInstance, ctx: CommandContext): v
     {
       preHandler: admin,
       schema: adminSchema('flags', "Update a flag's definition", {
+        response: { 200: ref('Flag') },
         params: flagParams,
         body: {
           type: 'object',
@@ -161,6 +169,7 @@ export function registerFlagRoutes(app: FastifyInstance, ctx: CommandContext): v
     {
       preHandler: admin,
       schema: adminSchema('flags', "Replace a flag's config in one environment", {
+        response: { 200: ref('Flag') },
         params: flagEnvParams,
         body: {
           type: 'object',
@@ -189,6 +198,7 @@ export function registerFlagRoutes(app: FastifyInstance, ctx: CommandContext): v
       {
         preHandler: admin,
         schema: adminSchema('flags', `${action === 'enable' ? 'Enable' : 'Disable'} a flag in one environment`, {
+          response: { 200: ref('Flag') },
           params: flagEnvParams,
           body: optionalVersionBody,
         }),
@@ -207,6 +217,7 @@ export function registerFlagRoutes(app: FastifyInstance, ctx: CommandContext): v
       {
         preHandler: admin,
         schema: adminSchema('flags', `${action === 'archive' ? 'Archive' : 'Restore'} a flag`, {
+          response: { 200: ref('Flag') },
           params: flagParams,
           body: optionalVersionBody,
         }),

@@ -16,6 +16,7 @@ export {
   type ProjectionSnapshotStore,
   SqlProjectionSnapshotStore,
 } from './projection-snapshot.store.js';
+export { addResourceSchemas, listOf, ref } from './resource-schemas.js';
 export {
   adminSchema,
   descriptionSchema,

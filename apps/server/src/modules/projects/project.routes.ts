@@ -2,7 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import { actorOf, requireAuth } from '../../platform/http.js';
 import { EventKind, type JsonObject, Subject } from '../events/index.js';
-import { adminSchema, type CommandContext, keySchema, nameSchema, projectParams } from '../projection/index.js';
+import {
+  adminSchema,
+  type CommandContext,
+  keySchema,
+  listOf,
+  nameSchema,
+  projectParams,
+  ref,
+} from '../projection/index.js';
 import { requireProject, toProjectResource } from './project.views.js';
 
 interface CreateProjectBody {
@@ -13,13 +21,23 @@ interface CreateProjectBody {
 export function registerProjectRoutes(app: FastifyInstance, ctx: CommandContext): void {
   const admin = requireAuth('admin');
 
-  app.get('/api/v1/projects', { preHandler: admin, schema: adminSchema('projects', 'List projects') }, async () => ({
-    projects: Object.values(ctx.projection.state.projects).map(toProjectResource),
-  }));
+  app.get(
+    '/api/v1/projects',
+    {
+      preHandler: admin,
+      schema: adminSchema('projects', 'List projects', { response: { 200: listOf('projects', 'Project') } }),
+    },
+    async () => ({
+      projects: Object.values(ctx.projection.state.projects).map(toProjectResource),
+    }),
+  );
 
   app.get<{ Params: { p: string } }>(
     '/api/v1/projects/:p',
-    { preHandler: admin, schema: adminSchema('projects', 'Get a project', { params: projectParams }) },
+    {
+      preHandler: admin,
+      schema: adminSchema('projects', 'Get a project', { params: projectParams, response: { 200: ref('Project') } }),
+    },
     async (request) => toProjectResource(requireProject(ctx.projection.state, request.params.p)),
   );
 
@@ -28,6 +46,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: CommandContext)
     {
       preHandler: admin,
       schema: adminSchema('projects', 'Create a project', {
+        response: { 201: ref('Project') },
         body: {
           type: 'object',
           additionalProperties: false,

@@ -6,8 +6,10 @@ import {
   type CommandContext,
   descriptionSchema,
   keySchema,
+  listOf,
   type ProjectState,
   projectParams,
+  ref,
   type SegmentState,
   versionSchema,
 } from '../projection/index.js';
@@ -44,7 +46,13 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: CommandContext)
 
   app.get<{ Params: { p: string } }>(
     '/api/v1/projects/:p/segments',
-    { preHandler: admin, schema: adminSchema('segments', 'List segments', { params: projectParams }) },
+    {
+      preHandler: admin,
+      schema: adminSchema('segments', 'List segments', {
+        params: projectParams,
+        response: { 200: listOf('segments', 'Segment') },
+      }),
+    },
     async (request) => {
       const project = requireProject(ctx.projection.state, request.params.p);
       return { segments: Object.values(project.segments).map((s) => toSegmentResource(project, s)) };
@@ -53,7 +61,10 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: CommandContext)
 
   app.get<{ Params: { p: string; key: string } }>(
     '/api/v1/projects/:p/segments/:key',
-    { preHandler: admin, schema: adminSchema('segments', 'Get a segment', { params: segmentParams }) },
+    {
+      preHandler: admin,
+      schema: adminSchema('segments', 'Get a segment', { params: segmentParams, response: { 200: ref('Segment') } }),
+    },
     async (request, reply) => {
       const project = requireProject(ctx.projection.state, request.params.p);
       const segment = requireSegment(project, request.params.key);
@@ -66,6 +77,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: CommandContext)
     {
       preHandler: admin,
       schema: adminSchema('segments', 'Create a segment', {
+        response: { 201: ref('Segment') },
         params: projectParams,
         body: {
           type: 'object',
@@ -89,6 +101,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: CommandContext)
     {
       preHandler: admin,
       schema: adminSchema('segments', 'Replace a segment', {
+        response: { 200: ref('Segment') },
         params: segmentParams,
         body: {
           type: 'object',
@@ -113,6 +126,7 @@ export function registerSegmentRoutes(app: FastifyInstance, ctx: CommandContext)
     {
       preHandler: admin,
       schema: adminSchema('segments', 'Delete a segment (refused while a flag or segment uses it)', {
+        response: { 204: { type: 'null', description: 'deleted' } },
         params: segmentParams,
         querystring: { type: 'object', additionalProperties: false, properties: { version: versionSchema } },
       }),
