@@ -6,7 +6,7 @@
 
 import { type ArmMoments, type MeanArm, meanMoments, type ProportionArm, proportionMoments } from './arms.js';
 import { compareMoments, type EffectKind } from './effects.js';
-import { isNonNegative, type StatsResult } from './result.js';
+import { isNonNegative, StatsErrorCode, type StatsResult } from './result.js';
 import {
   type ArmSummary,
   type GateEvidence,
@@ -98,7 +98,7 @@ export function judgeCompare(data: CompareData, options: CompareOptions): GateEv
   const c = momentsOf(data, 'control');
   const base = { alpha: o.alpha, nStar: o.nStar, minSamples: o.minSamples };
   for (const r of [t, c]) {
-    if (!r.ok && r.code !== 'no_data') return errorEvidence(r.reason, o);
+    if (!r.ok && r.code !== StatsErrorCode.NoData) return errorEvidence(r.reason, o);
   }
   const counts = {
     treatment: t.ok ? summary(data, 'treatment', t.moments) : null,
@@ -117,7 +117,7 @@ export function judgeCompare(data: CompareData, options: CompareOptions): GateEv
     effect: tol.effect,
   });
   if (!interval.ok) {
-    const verdict = interval.code === 'zero_control_mean' ? Verdict.Inconclusive : Verdict.Error;
+    const verdict = interval.code === StatsErrorCode.ZeroControlMean ? Verdict.Inconclusive : Verdict.Error;
     return { verdict, reason: interval.reason, counts, ...empty };
   }
   const { estimate, lower, upper } = interval;

@@ -7,7 +7,7 @@
 import { type ArmMoments, type MeanArm, meanMoments, type ProportionArm, proportionMoments } from './arms.js';
 import { csHalfWidth, resolveCsOptions } from './confidence-sequence.js';
 import { decide } from './judge-compare.js';
-import { isFiniteNumber, type StatsResult } from './result.js';
+import { isFiniteNumber, problem, StatsErrorCode, type StatsResult } from './result.js';
 import { LatencySketch, type SketchJson } from './sketch.js';
 import { parseSketch } from './sketch-json.js';
 import {
@@ -57,8 +57,7 @@ function quantileBounds(
   q: number,
   o: ResolvedGateOptions,
 ): StatsResult<{ bounds: Bounds }> {
-  if (!(isFiniteNumber(q) && q > 0 && q < 1))
-    return { ok: false, code: 'invalid_input', reason: 'q must be in (0, 1)' };
+  if (!(isFiniteNumber(q) && q > 0 && q < 1)) return problem(StatsErrorCode.InvalidInput, 'q must be in (0, 1)');
   let sketch: LatencySketch;
   if (sketchInput instanceof LatencySketch) sketch = sketchInput;
   else {
@@ -66,7 +65,7 @@ function quantileBounds(
     if (!parsed.ok) return parsed;
     sketch = parsed.sketch;
   }
-  if (sketch.count === 0) return { ok: false, code: 'no_data', reason: 'the sketch is empty' };
+  if (sketch.count === 0) return problem(StatsErrorCode.NoData, 'the sketch is empty');
   const cs = resolveCsOptions({ alpha: o.alpha, nStar: o.nStar, sided: 'one' });
   if (!cs.ok) return cs;
   const n = sketch.count;
@@ -88,7 +87,7 @@ function boundsOf(data: LimitData, o: ResolvedGateOptions): StatsResult<{ bounds
     case 'quantile':
       return quantileBounds(data.treatment, data.q, o);
     default:
-      return { ok: false, code: 'invalid_input', reason: 'data.metric must be "proportion", "mean" or "quantile"' };
+      return problem(StatsErrorCode.InvalidInput, 'data.metric must be "proportion", "mean" or "quantile"');
   }
 }
 
@@ -118,7 +117,7 @@ export function judgeLimit(data: LimitData, options: LimitOptions): GateEvidence
   }
   const r = boundsOf(data, o);
   if (!r.ok) {
-    const verdict = r.code === 'no_data' ? Verdict.NoData : Verdict.Error;
+    const verdict = r.code === StatsErrorCode.NoData ? Verdict.NoData : Verdict.Error;
     return { verdict, reason: r.reason, counts: { treatment: null }, ...none, ...base };
   }
   const { n, x, estimate, lower, upper } = r.bounds;

@@ -53,10 +53,15 @@ export class LatencySketch {
   private readonly minIndexable: number;
   /** Bucket index → count. */
   readonly bins = new Map<number, number>();
+  /** Weight of the values counted as zero (at or below the smallest indexable value). */
   zeroCount = 0;
+  /** Total weight of all values: zeroCount + the bins' counts. */
   count = 0;
+  /** Exact sum of the values (× their weights). */
   sum = 0;
+  /** Smallest value counted (+∞ while empty). */
   min = Number.POSITIVE_INFINITY;
+  /** Largest value counted (−∞ while empty). */
   max = Number.NEGATIVE_INFINITY;
 
   /** A new empty sketch; an accuracy outside (0, 1) falls back to the default 1%. */
