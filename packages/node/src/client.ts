@@ -178,6 +178,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
       onSnapshot: (snapshot) => this.applyServer(snapshot),
       onDelta: (delta) => this.applyServerDelta(delta),
       onContact: () => this.contact(),
+      onResumed: (base) => this.resumed(base),
       onError: (error) => this.fail(error),
     });
     this.sync.start();
@@ -380,6 +381,15 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     if (delta.version <= current.snapshot.version) return true;
     this.adopt(applyDelta(current.snapshot, delta));
     return true;
+  }
+
+  /** The server resumed from our version and sent nothing new: a cached config is confirmed current. */
+  private resumed(base: number): void {
+    const current = this.loaded;
+    if (current === undefined || current.source !== 'cache' || current.snapshot.version !== base) return;
+    this.loaded = { ...current, source: 'server' };
+    if (!this.readySettled) this.settleReady();
+    this.emitReady();
   }
 
   private adopt(snapshot: Snapshot): void {

@@ -132,4 +132,26 @@ describe('offline and outages', () => {
     expect(server.requests.at(-1)?.headers['last-event-id']).toBe('1');
     expect(second.isEnabled('checkout-v2', { userId: 'u' }, true)).toBe(false);
   });
+
+  it('is ready at once when the server resumes from a current cache and has nothing new', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wg-node-'));
+    const cacheFile = join(dir, 'cache.json');
+    const server = await new ContractServer(sampleSnapshot(7)).start();
+    cleanups.push(() => server.stop());
+    const first = new Wavegate({
+      url: server.url,
+      token: server.token,
+      cacheFile,
+      clock: new ManualClock(),
+      metrics: false,
+    });
+    await first.ready();
+    await first.close();
+    const second = track(
+      new Wavegate({ url: server.url, token: server.token, cacheFile, clock: new ManualClock(), metrics: false }),
+    );
+    await second.ready();
+    expect(second.source).toBe('server');
+    expect(server.requests.at(-1)?.headers['last-event-id']).toBe('7');
+  });
 });

@@ -31,6 +31,11 @@ export interface SyncDeps {
   onDelta(delta: SnapshotDelta): boolean;
   /** The server answered well (stream bytes, a 200 or 304 poll). */
   onContact(): void;
+  /**
+   * The first bytes of a stream resumed from `baseVersion` were handled. The server sends the resume (a delta, or a
+   * snapshot) in its first write, so when nothing came the config at `baseVersion` is current.
+   */
+  onResumed(baseVersion: number): void;
   onError(error: WavegateError): void;
 }
 
@@ -126,7 +131,7 @@ export class Synchronizer {
       // Headers arrived: the server is there. Polling stops; the backoff resets only once the stream delivers.
       this.stopPolling();
       this.deps.onContact();
-      await this.read(res.body, controller);
+      await this.read(res.body, controller, base);
       throw new WavegateError(WavegateErrorCode.STREAM_LOST, 'stream: the server ended the stream');
     } catch (err) {
       if (this.closed || this.stream !== controller) return;
@@ -140,7 +145,12 @@ export class Synchronizer {
     }
   }
 
-  private async read(body: ReadableStream<Uint8Array>, controller: AbortController): Promise<void> {
+  private async read(
+    body: ReadableStream<Uint8Array>,
+    controller: AbortController,
+    base: number | undefined,
+  ): Promise<void> {
+    let first = true;
     const decoder = new TextDecoder();
     const parser = new SseParser({
       onEvent: (event) => this.onEvent(event, controller),
@@ -156,6 +166,8 @@ export class Synchronizer {
         if (done || this.stream !== controller) return;
         this.armWatchdog(controller);
         parser.push(decoder.decode(value, { stream: true }));
+        if (first && base !== undefined && this.stream === controller) this.deps.onResumed(base);
+        first = false;
       }
     } finally {
       reader.releaseLock();
