@@ -60,6 +60,25 @@ describe('replicas on one PostgreSQL', () => {
     expect(await a.eventCount()).toBe(before + 5);
   });
 
+  it('a replica whose LISTEN connection is killed reconnects and catches up', async () => {
+    const killed = await dbs[0]!.query<{ n: string }>(
+      `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
+    );
+    expect(Number(killed.rows[0]?.n)).toBe(2);
+    const seen = new Promise<void>((resolve) => {
+      const off = b.built.projection.onChange((changes) => {
+        if (changes.some((c) => c.environment === 'staging')) {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect((await a.call('POST', '/api/v1/projects/shop/environments', { key: 'staging' })).statusCode).toBe(201);
+    await seen;
+    expect(b.built.projection.getSnapshot('shop', 'staging')).toBeDefined();
+  });
+
   it('a new replica starts from the latest projection snapshot and replays the rest', async () => {
     const saved = await dbs[0]!.query<{ seq: string }>('SELECT max(seq) AS seq FROM projection_snapshots');
     expect(Number(saved.rows[0]?.seq)).toBeGreaterThan(0);

@@ -57,7 +57,11 @@ export class Projection {
     this.#cleanups.push(this.#deps.events.subscribe((events) => this.#apply(events)));
     if (this.#deps.db !== undefined) {
       const unlisten = await this.#deps.db.listen(EVENTS_CHANNEL, (payload) => {
-        if (Number(payload) > this.#seq) void this.catchUp().catch((err) => this.#logError(err, 'catch-up failed'));
+        // '' = the connection was re-established and notifications may have been missed.
+        const seq = Number(payload);
+        if (payload === '' || !Number.isFinite(seq) || seq > this.#seq) {
+          void this.catchUp().catch((err) => this.#logError(err, 'catch-up failed'));
+        }
       });
       this.#cleanups.push(unlisten);
     }
