@@ -110,24 +110,42 @@ export class Series {
   }
 }
 
+/** The series of one flag in one window: few variants, so parallel arrays scanned linearly. */
+class FlagSeries {
+  readonly variants: string[] = [];
+  readonly arms: Series[][] = [];
+}
+
 /** Everything counted in one window, by flag → variant → arm. */
 export class MetricsWindow {
-  readonly flags = new Map<string, Map<string, Series[]>>();
+  readonly flags = new Map<string, FlagSeries>();
+  private lastFlag: string | undefined;
+  private lastSeries: FlagSeries | undefined;
 
   constructor(readonly start: number) {}
 
   /** The series of flag × variant × arm, created on first use. */
   series(flag: string, variant: string, arm: ArmIndex): Series {
-    let byVariant = this.flags.get(flag);
-    if (byVariant === undefined) {
-      byVariant = new Map();
-      this.flags.set(flag, byVariant);
+    let f: FlagSeries | undefined;
+    if (flag === this.lastFlag) {
+      f = this.lastSeries!;
+    } else {
+      f = this.flags.get(flag);
+      if (f === undefined) {
+        f = new FlagSeries();
+        this.flags.set(flag, f);
+      }
+      this.lastFlag = flag;
+      this.lastSeries = f;
     }
-    let arms = byVariant.get(variant);
-    if (arms === undefined) {
-      arms = [];
-      byVariant.set(variant, arms);
+    const variants = f.variants;
+    let i = 0;
+    while (i < variants.length && variants[i] !== variant) i++;
+    if (i === variants.length) {
+      variants.push(variant);
+      f.arms.push([]);
     }
+    const arms = f.arms[i]!;
     let s = arms[arm];
     if (s === undefined) {
       s = new Series(flag, variant, arm);
@@ -139,8 +157,8 @@ export class MetricsWindow {
   /** The closed window's JSON, or undefined when nothing was counted. */
   toJSON(end: number): WindowJson | undefined {
     const series: SeriesJson[] = [];
-    for (const byVariant of this.flags.values()) {
-      for (const arms of byVariant.values()) for (const s of arms) if (s !== undefined) series.push(s.toJSON());
+    for (const f of this.flags.values()) {
+      for (const arms of f.arms) for (const s of arms) if (s !== undefined) series.push(s.toJSON());
     }
     return series.length === 0 ? undefined : { start: this.start, end, series };
   }
