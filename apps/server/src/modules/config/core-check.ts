@@ -1,4 +1,11 @@
-import { type Flag, type ValidationProblem, validateFlag, validateSegment } from '@wavegate/core';
+import {
+  type Flag,
+  type Segment,
+  type ValidationProblem,
+  validateFlag,
+  validateSegment,
+  validateSnapshot,
+} from '@wavegate/core';
 import type { DesiredState } from './config.types.js';
 import type { LocatedProblem } from './schema-check.js';
 
@@ -33,6 +40,14 @@ export function checkWithCore(state: DesiredState, problems: LocatedProblem[]): 
   for (const segment of state.segments) {
     const result = validateSegment({ key: segment.key, conditions: segment.conditions });
     if (!result.ok) for (const problem of result.problems) add(['segments', segment.key], problem);
+  }
+  // Segments that refer to each other in a circle: the snapshot validator finds them (and nothing else here,
+  // since the segments passed one by one above and the snapshot has no flags).
+  const segments: Record<string, Segment> = {};
+  for (const segment of state.segments) segments[segment.key] = { key: segment.key, conditions: segment.conditions };
+  const whole = validateSnapshot({ version: 0, project: state.project.key, environment: 'any', flags: {}, segments });
+  if (!whole.ok) {
+    for (const problem of whole.problems) if (problem.code === 'segment_cycle') add([], problem);
   }
   for (const flag of state.flags) {
     for (const [environment, config] of Object.entries(flag.environments)) {

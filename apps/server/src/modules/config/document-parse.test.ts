@@ -221,6 +221,13 @@ describe('parseDocument', () => {
       path: 'flags.f.variants.a.x.__proto__',
       code: 'forbidden_key',
     },
+    {
+      name: 'segments that refer to each other in a circle',
+      text: 'project: p\nsegments:\n  a: { conditions: [{ op: segment, values: [b] }] }\n  b: { conditions: [{ op: segment, values: [a] }] }\n',
+      path: 'segments.a',
+      code: 'segment_cycle',
+      line: 3,
+    },
     { name: 'an empty salt', text: withFlag('salt: ""'), path: 'flags.f.salt', code: 'empty' },
     { name: 'a reserved section', text: 'project: p\nreleases: []\n', path: 'releases', code: 'not_supported' },
   ];
