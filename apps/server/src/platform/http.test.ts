@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from './errors.js';
 import { createHttpApp, requireAuth } from './http.js';
@@ -116,5 +118,22 @@ describe('requireAuth', () => {
   it('sets request.auth for an admitted token', async () => {
     const res = await app.inject({ method: 'GET', url: '/admin', headers: { authorization: 'Bearer admin' } });
     expect(res.json()).toEqual({ auth: { tokenId: 't1', kind: 'admin' } });
+  });
+});
+
+describe('logging of internal errors', () => {
+  it('logs an unknown error with its request id and stack, and answers only INTERNAL', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) } as unknown as Writable);
+    const logged = createHttpApp({ logger });
+    logged.get('/boom', async () => {
+      throw new Error('database password is hunter2');
+    });
+    const res = await logged.inject({ method: 'GET', url: '/boom', headers: { 'x-request-id': 'req-42' } });
+    await logged.close();
+    expect(res.json()).toEqual({ error: { code: 'INTERNAL', message: 'internal error', requestId: 'req-42' } });
+    const entry = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'internal error');
+    expect(entry).toMatchObject({ requestId: 'req-42', err: { message: 'database password is hunter2' } });
+    expect(entry.err.stack).toContain('http.test.ts');
   });
 });
