@@ -174,7 +174,11 @@ if (wg) {
   );
   goals.push(`- (a) ≤ ${GOALS.simpleNs} ns/eval: ${ns(wg.simple)} ns — ${mark(wg.simple <= GOALS.simpleNs)}`);
 } else {
-  goals.push('- Wavegate not measured: `@wavegate/core` has no `createEvaluator` in its build yet.');
+  goals.push(
+    wavegate
+      ? '- Wavegate not timed: it failed the validation above.'
+      : '- Wavegate not measured: `@wavegate/core` has no `createEvaluator` in its build yet.',
+  );
 }
 
 const m = machine();
