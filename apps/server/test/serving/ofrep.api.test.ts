@@ -124,6 +124,29 @@ describe('OFREP single flag', () => {
   });
 });
 
+describe('OFREP from a browser (CORS)', () => {
+  it('answers the preflight and lets the page read the answer, errors and ETag included', async () => {
+    const preflight = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/ofrep/v1/evaluate/flags',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, if-none-match',
+      },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(String(preflight.headers['access-control-allow-headers'])).toContain('Authorization');
+    const ok = await bulk({ context: {} }, { origin: 'https://shop.example' }, frontend.secret);
+    expect(ok.headers['access-control-allow-origin']).toBe('*');
+    expect(String(ok.headers['access-control-expose-headers'])).toContain('ETag');
+    const denied = await bulk({}, { origin: 'https://shop.example' }, 'wg_frontend_nope');
+    expect(denied.statusCode).toBe(401);
+    expect(denied.headers['access-control-allow-origin']).toBe('*');
+  });
+});
+
 describe('OFREP bulk', () => {
   it('evaluates every flag, failures in line, with an ETag', async () => {
     const res = await bulk({ context: { targetingKey: 'u1', country: 'VN' } });

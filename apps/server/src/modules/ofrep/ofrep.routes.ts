@@ -19,9 +19,10 @@ const SECURITY: { [scheme: string]: string[] }[] = [{ bearer: [] }, { apiKey: []
 export type EvaluatorFor = (project: string, environment: string) => Evaluator | undefined;
 
 /**
- * OFREP routes, in their own encapsulated scope: a JSON parser that takes an empty body as `{}`, and an error
+ * OFREP routes, in their own encapsulated scope: a JSON parser that takes an empty body as `{}`, an error
  * handler that answers malformed bodies in OFREP's shape (400 PARSE_ERROR) while auth and rate-limit errors
- * (401/403/429, with `Retry-After`) keep the server's error shape — the protocol defines no body for those.
+ * (401/403/429, with `Retry-After`) keep the server's error shape — the protocol defines no body for those —
+ * and CORS for browser providers (any origin; preflight answered here).
  */
 export async function registerOfrepRoutes(app: FastifyInstance, evaluatorFor: EvaluatorFor): Promise<void> {
   await app.register(async (scope) => {
@@ -36,6 +37,22 @@ export async function registerOfrepRoutes(app: FastifyInstance, evaluatorFor: Ev
       }
     });
     scope.setErrorHandler((error, request, reply) => ofrepError(error, request, reply));
+    // Browsers call OFREP from the application's origin with a frontend token. Credentials travel in headers,
+    // never cookies, so any origin may call: there is no ambient authority for another site to borrow.
+    scope.addHook('onRequest', async (_request, reply) => {
+      reply.header('access-control-allow-origin', '*');
+      reply.header('access-control-expose-headers', 'ETag, Retry-After, X-Request-Id');
+    });
+    const preflight = async (_request: FastifyRequest, reply: FastifyReply) =>
+      reply
+        .code(204)
+        .header('access-control-allow-methods', 'POST, OPTIONS')
+        .header('access-control-allow-headers', 'Authorization, X-API-Key, Content-Type, If-None-Match')
+        .header('access-control-max-age', '600')
+        .send();
+    const hidden = { schema: { hide: true } };
+    scope.options('/ofrep/v1/evaluate/flags', hidden, preflight);
+    scope.options('/ofrep/v1/evaluate/flags/:key', hidden, preflight);
 
     const guard = { preHandler: requireAuth('client', 'frontend') };
     const security = SECURITY;

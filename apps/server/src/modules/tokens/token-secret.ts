@@ -1,12 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TokenKind } from '../../platform/http.js';
 
-/** The kinds of API token. Admin tokens manage everything; client and frontend tokens read one environment. */
-export const TokenKind = {
-  admin: 'admin',
-  client: 'client',
-  frontend: 'frontend',
-} as const;
-export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
+/** Admin tokens manage everything; client and frontend tokens read one environment (the platform's kinds). */
+export { TokenKind };
 
 export const TOKEN_KINDS: readonly TokenKind[] = Object.values(TokenKind);
 

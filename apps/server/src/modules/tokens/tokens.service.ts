@@ -1,16 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ErrorCode, type Problem } from '../../platform/errors.js';
+import type { RequestAuth } from '../../platform/http.js';
 import { generateSecret, hashesEqual, hashSecret, TOKEN_KINDS, type TokenKind } from './token-secret.js';
 import type { TokenEventInput, TokenRecord, TokenTable } from './tokens.reducer.js';
 
-/** Who made a request, as the auth preHandler resolves it. */
-export interface TokenAuth {
-  tokenId: string;
-  kind: TokenKind;
-  project?: string;
-  environment?: string;
-}
+/** Who made a request, as the auth preHandler resolves it (the platform's RequestAuth). */
+export type TokenAuth = RequestAuth;
 
 /** A token as the API shows it: never the secret, never the hash. */
 export interface TokenView {
