@@ -18,7 +18,7 @@ import { MetricsReporter, type ReporterStats } from './metrics/reporter.js';
 import { requestScopes } from './metrics/scope.js';
 import { CacheWriter, loadBootstrap, readCache } from './offline.js';
 import type { WavegateOptions } from './options.js';
-import { applyDelta, changedFlagKeys, type SnapshotDelta } from './sync/delta.js';
+import { applyDelta, changedByDelta, changedFlagKeys, type SnapshotDelta } from './sync/delta.js';
 import { Synchronizer } from './sync/synchronizer.js';
 
 /** Where the config being served came from. */
@@ -360,11 +360,11 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     }
   }
 
-  private install(snapshot: Snapshot, source: ConfigSource): string[] {
+  private install(snapshot: Snapshot, source: ConfigSource, diff = true): string[] {
     const before = this.loaded?.snapshot;
     // Compile first, then swap in one assignment: an evaluation sees either the old or the new config, whole.
     this.loaded = { snapshot, evaluator: compileSnapshot(snapshot), source };
-    return before === undefined ? [] : changedFlagKeys(before, snapshot);
+    return before === undefined || !diff ? [] : changedFlagKeys(before, snapshot);
   }
 
   private applyServer(snapshot: Snapshot): void {
@@ -379,7 +379,8 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const current = this.loaded;
     if (current === undefined || current.source === 'bootstrap') return false;
     if (delta.version <= current.snapshot.version) return true;
-    this.adopt(applyDelta(current.snapshot, delta));
+    const next = applyDelta(current.snapshot, delta);
+    this.adopt(next, changedByDelta(current.snapshot, delta, next));
     return true;
   }
 
@@ -392,9 +393,10 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     this.emitReady();
   }
 
-  private adopt(snapshot: Snapshot): void {
+  private adopt(snapshot: Snapshot, knownChanges?: string[]): void {
     const hadConfig = this.loaded !== undefined;
-    const changed = this.install(snapshot, 'server');
+    const diffed = this.install(snapshot, 'server', knownChanges === undefined);
+    const changed = knownChanges ?? diffed;
     this.cache?.save(snapshot);
     if (!this.readySettled) this.settleReady();
     this.emitReady();

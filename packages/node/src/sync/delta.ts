@@ -97,3 +97,26 @@ export function changedFlagKeys(before: Snapshot | undefined, after: Snapshot): 
   }
   return [...changed].sort();
 }
+
+/**
+ * Keys of the flags a delta may change, without diffing the whole snapshot: flags in the delta whose data differs
+ * from before, removed flags that existed, and flags of the new snapshot that reference a changed segment. Sorted.
+ */
+export function changedByDelta(before: Snapshot, delta: SnapshotDelta, after: Snapshot): string[] {
+  const changed = new Set<string>();
+  for (const [key, flag] of Object.entries(delta.flags)) {
+    if (JSON.stringify(before.flags[key]) !== JSON.stringify(flag)) changed.add(key);
+  }
+  for (const key of delta.removedFlags) if (key in before.flags) changed.add(key);
+  const segments = new Set<string>();
+  for (const [key, segment] of Object.entries(delta.segments)) {
+    if (JSON.stringify(before.segments[key]) !== JSON.stringify(segment)) segments.add(key);
+  }
+  for (const key of delta.removedSegments) if (key in before.segments) segments.add(key);
+  if (segments.size > 0) {
+    for (const [key, flag] of Object.entries(after.flags)) {
+      if (segmentRefs(flag).some((s) => segments.has(s))) changed.add(key);
+    }
+  }
+  return [...changed].sort();
+}
