@@ -124,6 +124,28 @@ describe('OFREP single flag', () => {
   });
 });
 
+describe('OFREP configuration', () => {
+  it('describes polling and value types, with an ETag and 304', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/ofrep/v1/configuration',
+      headers: { 'x-api-key': client.secret },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      name: 'wavegate',
+      capabilities: { cacheInvalidation: { polling: { enabled: true, minPollingIntervalMs: 1000 } } },
+    });
+    const again = await t.app.inject({
+      method: 'GET',
+      url: '/ofrep/v1/configuration',
+      headers: { 'x-api-key': client.secret, 'if-none-match': res.headers.etag as string },
+    });
+    expect(again.statusCode).toBe(304);
+    expect((await t.app.inject({ method: 'GET', url: '/ofrep/v1/configuration' })).statusCode).toBe(401);
+  });
+});
+
 describe('OFREP from a browser (CORS)', () => {
   it('answers the preflight and lets the page read the answer, errors and ETag included', async () => {
     const preflight = await t.app.inject({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Evaluator } from '@wavegate/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../../platform/errors.js';
@@ -53,11 +54,22 @@ export async function registerOfrepRoutes(app: FastifyInstance, evaluatorFor: Ev
     const hidden = { schema: { hide: true } };
     scope.options('/ofrep/v1/evaluate/flags', hidden, preflight);
     scope.options('/ofrep/v1/evaluate/flags/:key', hidden, preflight);
+    scope.options('/ofrep/v1/configuration', hidden, preflight);
 
     const guard = { preHandler: requireAuth('client', 'frontend') };
     const security = SECURITY;
     const single = { ...guard, schema: { tags: ['ofrep'], summary: 'OFREP: evaluate one flag', security } };
     const bulk = { ...guard, schema: { tags: ['ofrep'], summary: 'OFREP: evaluate every flag (ETag, 304)', security } };
+
+    scope.get(
+      '/ofrep/v1/configuration',
+      { ...guard, schema: { tags: ['ofrep'], summary: 'OFREP: provider configuration (ETag, 304)', security } },
+      async (request, reply) => {
+        reply.header('etag', CONFIGURATION_ETAG).header('cache-control', 'no-cache');
+        if (etagMatches(request.headers['if-none-match'], CONFIGURATION_ETAG)) return reply.code(304).send();
+        return reply.type('application/json; charset=utf-8').send(CONFIGURATION_JSON);
+      },
+    );
 
     scope.post<{ Params: { key: string } }>('/ofrep/v1/evaluate/flags/:key', single, async (request, reply) => {
       const { key } = request.params;
@@ -80,6 +92,21 @@ export async function registerOfrepRoutes(app: FastifyInstance, evaluatorFor: Ev
     });
   });
 }
+
+/**
+ * OFREP's optional configuration: polling is supported (bulk ETag + 304; 1 s minimum keeps a fleet of
+ * browsers from hammering), every value type is served, and evaluation results may be cached by providers
+ * only until the next poll (no TTL caching: the config can change at any moment).
+ */
+const CONFIGURATION_JSON = JSON.stringify({
+  name: 'wavegate',
+  capabilities: {
+    cacheInvalidation: { polling: { enabled: true, minPollingIntervalMs: 1000 } },
+    flagEvaluation: { supportedTypes: ['boolean', 'string', 'int', 'float', 'object'] },
+    caching: { enabled: false },
+  },
+});
+const CONFIGURATION_ETAG = `"cfg-${createHash('sha256').update(CONFIGURATION_JSON).digest('base64url').slice(0, 16)}"`;
 
 function environmentEvaluator(request: FastifyRequest, evaluatorFor: EvaluatorFor): Evaluator {
   const auth = request.auth!;
