@@ -116,4 +116,22 @@ describe('round trip (property)', () => {
       { numRuns: 80 },
     );
   });
+
+  it('one document applied over another state plans nothing the second time', () => {
+    fc.assert(
+      fc.property(stateArb, stateArb, fc.boolean(), (state, other, prune) => {
+        const parsed = parseDocument(renderYaml(exportDocument({ ...other, project: state.project })));
+        if (!parsed.ok) throw new Error('must parse');
+        const over = planApply(state, parsed.value, { prune });
+        if (!over.ok) {
+          // The only refusals: a flag's type changing, or (pruning) a rule naming a segment only the server has.
+          expect(over.problems.every((p) => p.code === 'type_change' || p.code === 'unknown_segment')).toBe(true);
+          return;
+        }
+        const again = planApply(reduceEvents(state, over.value.events), parsed.value, { prune });
+        expect(again.ok && again.value.events).toEqual([]);
+      }),
+      { numRuns: 80 },
+    );
+  });
 });
