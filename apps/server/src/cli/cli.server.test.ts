@@ -246,6 +246,13 @@ describe('wavegate serve', () => {
     expect(await running.stop()).toBe(ExitCode.ok);
   });
 
+  it('says so when the port is taken', async () => {
+    const port = new URL(server.url).port;
+    const io = recordingIo({});
+    expect(await main(['serve', '--memory', '--port', port, '--log-level', 'silent'], io)).toBe(ExitCode.failure);
+    expect(io.stderrText).toContain(`(port ${port} is taken: choose another with --port)`);
+  });
+
   it('refuses bad settings, listing every problem, without starting', async () => {
     const io = recordingIo({ DATABASE_URL: 'mysql://x' });
     expect(await main(['serve', '--memory', '--port', 'http'], io)).toBe(ExitCode.usage);

@@ -68,7 +68,14 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
   const { logLevel, ...settings } = serveSettings(flags, io.env);
   const logger = createLogger({ level: logLevel });
   // `adminToken` registers WAVEGATE_ADMIN_TOKEN at start; `firstAdminToken` is set when a new store got one.
-  const server = await startServer({ ...settings, logger });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ ...settings, logger });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = code === 'EADDRINUSE' ? ` (port ${settings.port} is taken: choose another with --port)` : '';
+    throw new CliError(`cannot start the server: ${(error as Error).message}${hint}`);
+  }
   const storage =
     settings.databaseUrl !== undefined
       ? 'PostgreSQL'
