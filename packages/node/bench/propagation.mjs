@@ -85,7 +85,9 @@ async function main() {
   const children = [];
   for (let w = 0; w < workers; w++) {
     const n = Math.floor(total / workers) + (w < total % workers ? 1 : 0);
-    const child = fork(self, ['worker', url, secret, String(n)]);
+    const child = fork(self, ['worker', url, secret, String(n)], {
+      execArgv: process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/wgprof'] : [],
+    });
     children.push(child);
   }
   await Promise.all(children.map((c) => new Promise((r) => c.once('message', r))));

@@ -68,7 +68,7 @@ describe('WavegateProvider', () => {
   });
 
   it('emits CONFIGURATION_CHANGED with the changed keys, then STALE and READY again on recovery', async () => {
-    const { of, server, clock } = await setup();
+    const { of, server, clock, provider } = await setup();
     const changed = new Promise<unknown>((resolve) =>
       of.addHandler(ProviderEvents.ConfigurationChanged, (d) => resolve(d?.flagsChanged)),
     );
@@ -79,7 +79,9 @@ describe('WavegateProvider', () => {
     expect(await of.getBooleanValue('checkout-v2', true, {})).toBe(false);
 
     const port = server.port;
+    const lost = new Promise<void>((resolve) => provider.client.once('error', () => setImmediate(resolve)));
     await server.stop();
+    await lost;
     const stale = new Promise<void>((resolve) => of.addHandler(ProviderEvents.Stale, () => resolve()));
     for (let i = 0; i < 6; i++) clock.advance(10_000);
     await stale;

@@ -1,8 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import type { Snapshot } from '@wavegate/core';
 import type { Clock, Random, TimerHandle } from '../clock.js';
 import { httpError, networkError, WavegateError, WavegateErrorCode } from '../errors.js';
 import { Backoff, parseRetryAfter } from './backoff.js';
 import { parseDelta, parseSnapshot, type SnapshotDelta } from './delta.js';
+import { openStream, readText } from './http-stream.js';
 import { type SseEvent, SseParser } from './sse-parser.js';
 
 /** Timing knobs of the synchronizer (all ms). */
@@ -120,18 +122,20 @@ export class Synchronizer {
     if (base !== undefined) headers['last-event-id'] = String(base);
     this.forceFull = false;
     try {
-      const res = await this.deps.fetch(`${this.deps.baseUrl}/api/client/stream`, {
-        headers,
-        signal: controller.signal,
-      });
-      if (!res.ok || res.body === null) {
-        await res.body?.cancel().catch(() => undefined);
-        throw httpError(res.status, 'stream', parseRetryAfter(res.headers.get('retry-after'), this.deps.clock.now()));
+      const res = await openStream(`${this.deps.baseUrl}/api/client/stream`, headers, controller.signal);
+      if (res.statusCode !== 200) {
+        res.resume();
+        const retryAfter = res.headers['retry-after'];
+        throw httpError(
+          res.statusCode ?? 0,
+          'stream',
+          parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null, this.deps.clock.now()),
+        );
       }
       // Headers arrived: the server is there. Polling stops; the backoff resets only once the stream delivers.
       this.stopPolling();
       this.deps.onContact();
-      await this.read(res.body, controller, base);
+      await this.read(res, controller, base);
       throw new WavegateError(WavegateErrorCode.STREAM_LOST, 'stream: the server ended the stream');
     } catch (err) {
       if (this.closed || this.stream !== controller) return;
@@ -145,13 +149,8 @@ export class Synchronizer {
     }
   }
 
-  private async read(
-    body: ReadableStream<Uint8Array>,
-    controller: AbortController,
-    base: number | undefined,
-  ): Promise<void> {
+  private read(res: IncomingMessage, controller: AbortController, base: number | undefined): Promise<void> {
     let first = true;
-    const decoder = new TextDecoder();
     const parser = new SseParser({
       onEvent: (event) => this.onEvent(event, controller),
       onComment: () => this.healthy(),
@@ -159,19 +158,13 @@ export class Synchronizer {
         this.serverRetryMs = Math.min(ms, this.deps.timing.maxDelayMs);
       },
     });
-    const reader = body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done || this.stream !== controller) return;
-        this.armWatchdog(controller);
-        parser.push(decoder.decode(value, { stream: true }));
-        if (first && base !== undefined && this.stream === controller) this.deps.onResumed(base);
-        first = false;
-      }
-    } finally {
-      reader.releaseLock();
-    }
+    return readText(res, (text) => {
+      if (this.stream !== controller) return;
+      this.armWatchdog(controller);
+      parser.push(text);
+      if (first && base !== undefined && this.stream === controller) this.deps.onResumed(base);
+      first = false;
+    });
   }
 
   private onEvent(event: SseEvent, controller: AbortController): void {
