@@ -3,6 +3,7 @@ import { registerAuditRoutes } from './modules/audit/index.js';
 import { registerEnvironmentRoutes } from './modules/environments/index.js';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
 import { registerFlagRoutes } from './modules/flags/index.js';
+import { createMetricsModule, type MetricsModule, type MetricsModuleDeps } from './modules/metrics/index.js';
 import {
   addResourceSchemas,
   CommandExecutor,
@@ -36,6 +37,8 @@ export interface AppDeps extends ServingOptions {
   /** Save a projection snapshot every this many events (default 500). */
   snapshotEvery?: number;
   metrics?: ServerMetrics;
+  /** Flag metrics ingestion (SDK batches): write-through (default) or buffered with a flush period. */
+  flagMetrics?: Pick<MetricsModuleDeps, 'writeThrough' | 'flushIntervalMs'>;
 }
 
 /** The assembled server, not yet listening. */
@@ -48,6 +51,8 @@ export interface App {
   executor: CommandExecutor;
   serving: Serving;
   metrics: ServerMetrics;
+  /** SDK metric batches: ingestion, series and per-arm totals for releases. */
+  flagMetrics: MetricsModule;
   clock: Clock;
   /** Set when this start created the first admin token of a new database (print it once). */
   firstAdminToken?: string;
@@ -93,6 +98,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerSegmentRoutes(app, ctx);
   registerConfigRoutes(app, ctx);
   registerAuditRoutes(app, events);
+  const flagMetrics = createMetricsModule({
+    db: deps.db,
+    clock,
+    ...deps.flagMetrics,
+    catalog: (p, flag, environment) => {
+      const project = projection.state.projects[p];
+      if (project === undefined) return 'project';
+      if (project.flags[flag] === undefined) return 'flag';
+      return project.environments[environment] === undefined ? 'environment' : null;
+    },
+    onFlushError: (error) => logger?.error({ err: error }, 'metrics commit failed'),
+  });
+  flagMetrics.registerRoutes(app);
   await serving.attach(app);
   await app.ready();
   let closing: Promise<void> | undefined;
@@ -104,11 +122,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     executor,
     serving,
     metrics,
+    flagMetrics,
     clock,
     ...(serving.firstAdminToken === undefined ? {} : { firstAdminToken: serving.firstAdminToken }),
     close: () => {
       closing ??= (async () => {
         await app.close();
+        await flagMetrics.close();
         serving.stop();
         await projection.stop();
       })();

@@ -1,0 +1,117 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../platform/errors.js';
+import { requireAuth } from '../../platform/http.js';
+import { adminSchema } from '../projection/index.js';
+import { WINDOW_MS } from './metric-bucket.js';
+import type { MetricsService } from './metrics.service.js';
+import type { MetricsBatchJson } from './metrics-batch.parse.js';
+import { MetricsLimits, metricsBatchSchema } from './metrics-batch.schema.js';
+import { toSeries } from './metrics-query.js';
+
+/** What the admin route checks before reading: null when project, flag and environment exist. */
+export type MissingLookup = (project: string, flag: string, environment: string) => string | null;
+
+interface SeriesQuery {
+  environment: string;
+  from?: string;
+  to?: string;
+  step?: string;
+}
+
+const MAX_RANGE_MS = 7 * 24 * 3_600_000;
+const MAX_POINTS = 10_000;
+
+export function registerMetricsRoutes(
+  app: FastifyInstance,
+  service: MetricsService,
+  missing: MissingLookup,
+  now: () => number,
+): void {
+  app.post<{ Body: MetricsBatchJson }>(
+    '/api/client/metrics',
+    {
+      preHandler: requireAuth('client'),
+      bodyLimit: MetricsLimits.bodyBytes,
+      schema: {
+        tags: ['client'],
+        summary: 'Post a metrics batch (Metrics batch v1, docs/sdk-node.md); idempotent by batchId',
+        security: [{ bearer: [] }, { apiKey: [] }],
+        body: metricsBatchSchema,
+      },
+    },
+    async (request, reply) => {
+      const given = request.headers['idempotency-key'];
+      if (given !== undefined && given !== request.body.batchId) {
+        throw AppError.validation('Idempotency-Key differs from batchId', [
+          { path: '/batchId', code: 'idempotency_key_mismatch', message: 'the header and batchId must be equal' },
+        ]);
+      }
+      const auth = request.auth!;
+      const result = await service.ingest({ project: auth.project!, environment: auth.environment! }, request.body);
+      return reply.code(result.committed ? 200 : 202).send(result);
+    },
+  );
+
+  app.get<{ Params: { p: string; key: string }; Querystring: SeriesQuery }>(
+    '/api/v1/projects/:p/flags/:key/metrics',
+    {
+      preHandler: requireAuth('admin'),
+      schema: adminSchema('metrics', "A flag's metric series per variant, arm, metric and step", {
+        params: {
+          type: 'object',
+          required: ['p', 'key'],
+          properties: { p: { type: 'string', maxLength: 200 }, key: { type: 'string', maxLength: 200 } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['environment'],
+          properties: {
+            environment: { type: 'string', minLength: 1, maxLength: 200 },
+            from: { type: 'string', description: 'ISO time (default: to − 1 h)' },
+            to: { type: 'string', description: 'ISO time, exclusive (default: now)' },
+            step: { type: 'string', pattern: '^[0-9]+(s|m|h)?$', description: 'a multiple of 10s (default 10s)' },
+          },
+        },
+      }),
+    },
+    async (request) => {
+      const { p, key } = request.params;
+      const q = request.query;
+      const absent = missing(p, key, q.environment);
+      if (absent !== null) throw AppError.notFound(absent);
+      const range = parseRange(q, now());
+      const buckets = await service.read({ project: p, environment: q.environment, flag: key, ...range });
+      return {
+        project: p,
+        flag: key,
+        environment: q.environment,
+        from: new Date(range.from).toISOString(),
+        to: new Date(range.to).toISOString(),
+        stepMs: range.step,
+        windows: toSeries(buckets, range.from, range.step),
+      };
+    },
+  );
+}
+
+function parseRange(q: SeriesQuery, nowMs: number): { from: number; to: number; step: number } {
+  const bad = (path: string, message: string) => AppError.validation(message, [{ path, code: 'bad_range', message }]);
+  const step = parseStep(q.step ?? '10s');
+  if (step === undefined || step % WINDOW_MS !== 0 || step === 0) throw bad('step', 'step must be a multiple of 10s');
+  const to = q.to === undefined ? Math.ceil(nowMs / WINDOW_MS) * WINDOW_MS : Date.parse(q.to);
+  const from = q.from === undefined ? to - 3_600_000 : Date.parse(q.from);
+  if (Number.isNaN(to)) throw bad('to', 'to must be an ISO 8601 time');
+  if (Number.isNaN(from)) throw bad('from', 'from must be an ISO 8601 time');
+  if (from >= to) throw bad('from', 'from must be before to');
+  if (to - from > MAX_RANGE_MS) throw bad('from', 'the range is at most 7 days');
+  if ((to - from) / step > MAX_POINTS) throw bad('step', `at most ${MAX_POINTS} steps; use a larger step`);
+  return { from, to, step };
+}
+
+function parseStep(step: string): number | undefined {
+  const m = /^([0-9]+)(s|m|h)?$/.exec(step);
+  if (m === null) return undefined;
+  const unit = m[2] === 'h' ? 3_600_000 : m[2] === 'm' ? 60_000 : 1000;
+  return Number(m[1]) * unit;
+}

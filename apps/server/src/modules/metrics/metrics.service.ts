@@ -1,0 +1,192 @@
+import type { Clock } from '../../platform/clock.js';
+import { AppError, ErrorCode } from '../../platform/errors.js';
+import type { BucketMap } from './metric-bucket.js';
+import { type BucketQuery, batchRef, type MetricsStore, type PendingBatch } from './metrics.store.js';
+import { type MetricsBatchJson, parseBatch } from './metrics-batch.parse.js';
+
+export interface MetricsServiceOptions {
+  store: MetricsStore;
+  clock: Clock;
+  /**
+   * true (default): a batch is acknowledged once committed. Batches arriving while a commit runs wait for the next
+   * one and share its transaction (group commit), so nothing acknowledged is ever lost.
+   * false: acknowledged once in memory (202) and committed every `flushIntervalMs`; a crash loses at most that.
+   */
+  writeThrough?: boolean;
+  /** Commit period when not writing through (default 1 s). */
+  flushIntervalMs?: number;
+  /** How long a batch id is remembered for idempotency (default 24 h). */
+  batchIdTtlMs?: number;
+  /** Batches held in memory at most (default 20 000); beyond, ingestion answers 503 until a commit drains them. */
+  maxPendingBatches?: number;
+  /** When given, series of flags that do not exist are skipped (and counted in the reply). */
+  flagExists?: (project: string, flag: string) => boolean;
+  onFlushError?: (error: unknown) => void;
+}
+
+export interface IngestResult {
+  batchId: string;
+  /** True when this batch id was already merged (nothing counted again). */
+  duplicate: boolean;
+  /** False when acknowledged before its commit (writeThrough off). */
+  committed: boolean;
+  windows: number;
+  series: number;
+  ignoredSeries: number;
+}
+
+interface Group {
+  batches: PendingBatch[];
+  done: Promise<Set<string>>;
+  resolve(fresh: Set<string>): void;
+  reject(error: unknown): void;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Ingestion: validates batches, de-duplicates them by batch id, and commits them to the store in groups. */
+export class MetricsService {
+  readonly writeThrough: boolean;
+  readonly #store: MetricsStore;
+  readonly #clock: Clock;
+  readonly #options: MetricsServiceOptions;
+  #group: Group = newGroup();
+  /** Batches not yet committed, by `batchRef` → the group that will commit them. */
+  readonly #pendingRefs = new Map<string, Group>();
+  #flushing: Promise<void> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #lastPurge = 0;
+
+  constructor(options: MetricsServiceOptions) {
+    this.#options = options;
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.writeThrough = options.writeThrough ?? true;
+    if (!this.writeThrough) {
+      this.#timer = setInterval(() => {
+        this.flush().catch((error) => options.onFlushError?.(error));
+      }, options.flushIntervalMs ?? 1000);
+      this.#timer.unref();
+    }
+  }
+
+  /** Batches waiting for a commit. */
+  get pending(): number {
+    return this.#pendingRefs.size;
+  }
+
+  /** Validates and queues a batch (throws VALIDATION_FAILED, nothing queued); resolves per `writeThrough`. */
+  async ingest(scope: { project: string; environment: string }, body: MetricsBatchJson): Promise<IngestResult> {
+    const parsed = parseBatch(body, scope, this.#clock.now().getTime());
+    const ignoredSeries = this.#dropUnknownFlags(scope.project, parsed.buckets);
+    const pending: PendingBatch = { ...scope, batchId: parsed.batchId, buckets: parsed.buckets };
+    const ref = batchRef(pending);
+    const result = { batchId: parsed.batchId, windows: parsed.windows, series: parsed.series, ignoredSeries };
+    const waiting = this.#pendingRefs.get(ref);
+    if (waiting !== undefined) {
+      // The same batch is already queued (a retry racing the first attempt): it is counted once, by the first.
+      if (this.writeThrough) await waiting.done;
+      return { ...result, duplicate: true, committed: this.writeThrough };
+    }
+    if (this.#pendingRefs.size >= (this.#options.maxPendingBatches ?? 20_000)) {
+      throw new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'metrics ingestion is behind; retry later', {
+        headers: { 'retry-after': '1' },
+      });
+    }
+    const group = this.#group;
+    group.batches.push(pending);
+    this.#pendingRefs.set(ref, group);
+    if (!this.writeThrough) return { ...result, duplicate: false, committed: false };
+    void this.flush().catch(() => {});
+    const fresh = await group.done;
+    return { ...result, duplicate: !fresh.has(ref), committed: true };
+  }
+
+  /**
+   * Commits every queued batch (one transaction per group; groups one after another). Resolves when what was
+   * queued at the call is committed. Not writing through, a failed commit keeps the batches for the next flush.
+   */
+  flush(): Promise<void> {
+    this.#flushing ??= this.#drain().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  /** Stops the timer and commits what is queued. */
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  /** Committed buckets of one flag (queued batches are committed first, so reads see every acknowledged batch). */
+  async read(query: BucketQuery) {
+    await this.flush();
+    return this.#store.read(query);
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#group.batches.length > 0) {
+      const group = this.#group;
+      this.#group = newGroup();
+      try {
+        const fresh = await this.#store.commit(group.batches, this.#clock.now());
+        this.#settle(group);
+        group.resolve(fresh);
+      } catch (error) {
+        if (this.writeThrough) {
+          // Each waiting request answers with the error (its SDK retries the same batch later); the next group,
+          // whose requests are waiting too, is still tried.
+          this.#settle(group);
+          group.reject(error);
+          this.#options.onFlushError?.(error);
+          continue;
+        }
+        this.#group.batches.unshift(...group.batches);
+        for (const b of group.batches) this.#pendingRefs.set(batchRef(b), this.#group);
+        group.resolve(new Set());
+        throw error;
+      }
+    }
+    await this.#purgeIfDue();
+  }
+
+  #settle(group: Group): void {
+    for (const b of group.batches) {
+      if (this.#pendingRefs.get(batchRef(b)) === group) this.#pendingRefs.delete(batchRef(b));
+    }
+  }
+
+  async #purgeIfDue(): Promise<void> {
+    const now = this.#clock.now().getTime();
+    if (now - this.#lastPurge < HOUR_MS) return;
+    this.#lastPurge = now;
+    await this.#store.purgeBatchIds(new Date(now - (this.#options.batchIdTtlMs ?? 24 * HOUR_MS)));
+  }
+
+  #dropUnknownFlags(project: string, buckets: BucketMap): number {
+    const exists = this.#options.flagExists;
+    if (exists === undefined) return 0;
+    const dropped = new Set<string>();
+    for (const [id, b] of buckets.entries) {
+      if (!exists(project, b.key.flag)) {
+        buckets.entries.delete(id);
+        dropped.add(JSON.stringify([b.key.windowStart, b.key.flag, b.key.variant, b.key.arm]));
+      }
+    }
+    return dropped.size;
+  }
+}
+
+function newGroup(): Group {
+  let resolve!: (fresh: Set<string>) => void;
+  let reject!: (error: unknown) => void;
+  const done = new Promise<Set<string>>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A rejection nobody awaits (every request already answered) must not crash the process.
+  done.catch(() => {});
+  return { batches: [], done, resolve, reject };
+}
