@@ -258,8 +258,9 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   refresh(): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (this.fetching) {
+      // One more fetch after the one in flight (which may have been sent before a change); resolve after it.
       this.refetchQueued = true;
-      return this.fetching;
+      return this.fetching.then(() => this.fetching);
     }
     this.fetching = this.fetchBulk(false)
       .catch(() => {})

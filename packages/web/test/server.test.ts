@@ -1,0 +1,258 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from 'wavegate';
+import { WavegateWeb, type WavegateWebOptions } from '../src/client.js';
+import type { MetricsBatch } from '../src/metrics.js';
+import { admin, arrange, nextEvent, recordingFetch } from './helpers.js';
+import { ManualClock } from './manual-clock.js';
+
+type Running = Awaited<ReturnType<typeof startServer>>;
+
+let server: Running;
+let call: ReturnType<typeof admin>;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  server = await startServer({ memory: true, port: 0, logger: false });
+  call = admin(server.url, server.firstAdminToken!);
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function client(options: Partial<WavegateWebOptions> & { token: string }) {
+  const c = new WavegateWeb({
+    url: server.url,
+    clock: new ManualClock(),
+    random: () => 0.5,
+    metrics: false,
+    ...options,
+  });
+  cleanups.push(() => c.close());
+  return c;
+}
+
+describe('WavegateWeb against a real server', () => {
+  it('evaluates every flag in one bulk request and serves them synchronously', async () => {
+    const { frontend, disable } = await arrange(call, 'bulk');
+    const c = client({ token: frontend, context: { targetingKey: 'u1', country: 'VN' } });
+    expect(c.variant('checkout')).toMatchObject({ reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' });
+    expect(c.isEnabled('checkout', true)).toBe(true);
+    await c.ready();
+    expect(c.source).toBe('server');
+    expect(c.keys().sort()).toEqual(['banner', 'checkout', 'layout', 'limit']);
+    expect(c.isEnabled('checkout')).toBe(true);
+    expect(c.getString('banner', 'none')).toBe('red');
+    expect(c.getNumber('limit', 0)).toBe(50);
+    expect(c.getJSON('layout', {})).toEqual({ columns: 3 });
+    const details = c.variant('banner');
+    expect(details).toMatchObject({ value: 'red', variant: 'red', reason: 'TARGETING_MATCH' });
+    expect(details.metadata?.['ruleIndex']).toBe(0);
+    expect(c.configVersion).toBe(details.metadata?.['configVersion']);
+  });
+
+  it('serves the default with TYPE_MISMATCH or FLAG_NOT_FOUND, never throwing', async () => {
+    const { frontend, disable } = await arrange(call, 'types');
+    const c = client({ token: frontend, context: { targetingKey: 'u1' } });
+    await c.ready();
+    expect(c.getNumber('banner', 7)).toBe(7);
+    expect(c.details('banner', 7, 'number')).toMatchObject({ value: 7, reason: 'ERROR', errorCode: 'TYPE_MISMATCH' });
+    expect(c.getBoolean('limit', true)).toBe(true);
+    expect(c.getString('checkout', 'x')).toBe('x');
+    expect(c.getJSON('banner', { d: 1 })).toEqual({ d: 1 });
+    expect(c.isEnabled('layout', true)).toBe(true);
+    expect(c.details('nope', 'd', 'string')).toMatchObject({
+      value: 'd',
+      reason: 'ERROR',
+      errorCode: 'FLAG_NOT_FOUND',
+    });
+  });
+
+  it('revalidates with If-None-Match (304 while unchanged), then picks up a change on the next poll', async () => {
+    const { frontend, disable } = await arrange(call, 'etag');
+    const rec = recordingFetch();
+    const clock = new ManualClock();
+    const c = client({
+      token: frontend,
+      context: { targetingKey: 'u1' },
+      clock,
+      fetch: rec.fetch,
+      pollIntervalMs: 5000,
+    });
+    await c.ready();
+    expect(rec.log.at(-1)).toMatchObject({ path: '/ofrep/v1/evaluate/flags', status: 200 });
+    expect(rec.log.at(-1)?.headers['if-none-match']).toBeUndefined();
+
+    let changes = 0;
+    c.on('changed', () => changes++);
+    await c.refresh();
+    expect(rec.log.at(-1)).toMatchObject({ status: 304 });
+    expect(rec.log.at(-1)?.headers['if-none-match']).toMatch(/^"\d+-[\w-]{22}"$/);
+    expect(changes).toBe(0);
+    expect(c.isEnabled('checkout')).toBe(true);
+
+    const changed = nextEvent(c, 'changed');
+    await disable('checkout');
+    clock.advance(5000);
+    expect(await changed).toEqual([['checkout'], 'config']);
+    expect(rec.log.at(-1)).toMatchObject({ status: 200 });
+    expect(c.variant('checkout')).toMatchObject({ value: false, reason: 'DISABLED' });
+  });
+
+  it('setContext re-evaluates and reports the flags that differ (cause context)', async () => {
+    const { frontend, disable } = await arrange(call, 'ctx');
+    const c = client({ token: frontend, context: { targetingKey: 'u1', country: 'VN' } });
+    await c.ready();
+    expect(c.getString('banner', 'none')).toBe('red');
+    const changed = nextEvent(c, 'changed');
+    await c.setContext({ targetingKey: 'u1', country: 'US' });
+    expect(c.getString('banner', 'none')).toBe('blue');
+    expect(await changed).toEqual([['banner'], 'context']);
+    expect(c.context).toEqual({ targetingKey: 'u1', country: 'US' });
+  });
+
+  it('with a client token, a change reaches the client over the stream without polling', async () => {
+    const { client: clientToken, disable } = await arrange(call, 'stream');
+    const clock = new ManualClock();
+    const c = client({ token: clientToken, context: { targetingKey: 'u1' }, clock, streaming: true });
+    await c.ready();
+    while (!c.streaming) await new Promise((r) => setImmediate(r));
+    const changed = nextEvent(c, 'changed');
+    await disable('checkout');
+    expect(await changed).toEqual([['checkout'], 'config']);
+    expect(c.isEnabled('checkout', true)).toBe(false);
+  });
+
+  it('with a frontend token, a refused stream falls back to polling', async () => {
+    const { frontend, disable } = await arrange(call, 'nostream');
+    const clock = new ManualClock();
+    const c = client({
+      token: frontend,
+      context: { targetingKey: 'u1' },
+      clock,
+      streaming: true,
+      pollIntervalMs: 1000,
+    });
+    const error = await nextEvent(c, 'error');
+    expect(error[0]).toMatchObject({ code: 'UNAUTHENTICATED', status: 403 });
+    await c.ready();
+    expect(c.streaming).toBe(false);
+    const changed = nextEvent(c, 'changed');
+    await disable('checkout');
+    clock.advance(1000);
+    expect(await changed).toEqual([['checkout'], 'config']);
+  });
+
+  it('rejects ready() at once when the token is refused', async () => {
+    const c = client({ token: 'wg_frontend_wrong' });
+    await expect(c.ready()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+  });
+
+  it('queues track() and exposures as a v1 batch; the server has no metrics route for it yet, so it is kept', async () => {
+    const { frontend, disable } = await arrange(call, 'metrics');
+    const rec = recordingFetch();
+    const c = client({
+      token: frontend,
+      context: { targetingKey: 'u1', country: 'VN' },
+      fetch: rec.fetch,
+      metrics: {},
+    });
+    await c.ready();
+    expect(c.track('signup')).toBe(false); // nothing served yet: nothing to attribute to
+    c.isEnabled('checkout');
+    c.isEnabled('checkout');
+    c.getString('banner', 'x');
+    c.getNumber('banner', 1); // a type mismatch is not an exposure
+    expect(c.track('purchase', 5)).toBe(true);
+    const errors: unknown[] = [];
+    c.on('error', (e) => errors.push(e));
+    await c.flush();
+    const post = rec.log.find((r) => r.path === '/api/client/metrics');
+    expect(post?.headers['idempotency-key']).toBeDefined();
+    const batch = JSON.parse(post!.body!) as MetricsBatch;
+    expect(batch).toMatchObject({ v: 1, batchId: post!.headers['idempotency-key'], sdk: { name: '@wavegate/web' } });
+    expect(batch.configVersion).toBe(c.configVersion);
+    const series = batch.windows[0]!.series.sort((a, b) => a.flag.localeCompare(b.flag));
+    expect(series).toEqual([
+      {
+        flag: 'banner',
+        variant: 'red',
+        arm: null,
+        evaluations: 1,
+        metrics: { purchase: { count: 1, sum: 5, sumSquares: 25 } },
+      },
+      {
+        flag: 'checkout',
+        variant: 'on',
+        arm: null,
+        evaluations: 2,
+        metrics: { purchase: { count: 1, sum: 5, sumSquares: 25 } },
+      },
+    ]);
+    expect([401, 403, 404]).toContain(post!.status);
+    expect(c.pendingBatches).toBe(1);
+    expect(errors[0]).toMatchObject({ code: 'METRICS' });
+    // A retry sends the same batch, byte for byte.
+    await c.flush();
+    const posts = rec.log.filter((r) => r.path === '/api/client/metrics');
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.body).toBe(posts[0]!.body);
+  });
+});
+
+describe('WavegateWeb when the server goes away', () => {
+  it('keeps serving cached values, reports errors, and a new page serves the stored values', async () => {
+    const own = await startServer({ memory: true, port: 0, logger: false });
+    let closed = false;
+    cleanups.push(async () => {
+      if (!closed) await own.close();
+    });
+    const ownCall = admin(own.url, own.firstAdminToken!);
+    const { frontend } = await arrange(ownCall, 'down');
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => store.set(k, v),
+    };
+    const clock = new ManualClock();
+    const context = { targetingKey: 'u1', country: 'VN' };
+    const c = new WavegateWeb({ url: own.url, token: frontend, context, clock, storage, metrics: false });
+    cleanups.push(() => c.close());
+    await c.ready();
+    expect(c.getString('banner', 'none')).toBe('red');
+
+    await own.close();
+    closed = true;
+    const error = nextEvent(c, 'error');
+    clock.advance(30_000);
+    expect((await error)[0]).toMatchObject({ code: 'NETWORK' });
+    expect(c.getString('banner', 'none')).toBe('red');
+    expect(c.getNumber('limit', 0)).toBe(50);
+
+    // A reload during the outage: stored values are served at once, and ready() resolves after readyTimeoutMs.
+    const clock2 = new ManualClock();
+    const reload = new WavegateWeb({ url: own.url, token: frontend, context, clock: clock2, storage, metrics: false });
+    cleanups.push(() => reload.close());
+    expect(reload.source).toBe('storage');
+    expect(reload.getString('banner', 'none')).toBe('red');
+    await nextEvent(reload, 'error');
+    clock2.advance(10_000);
+    await reload.ready();
+    expect(reload.isEnabled('checkout')).toBe(true);
+
+    // Stored values of another context are not served.
+    const other = new WavegateWeb({
+      url: own.url,
+      token: frontend,
+      context: { targetingKey: 'u2' },
+      clock: new ManualClock(),
+      storage,
+      metrics: false,
+    });
+    cleanups.push(() => other.close());
+    expect(other.source).toBe('none');
+    expect(other.getString('banner', 'none')).toBe('none');
+  });
+});
