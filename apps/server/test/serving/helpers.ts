@@ -6,10 +6,33 @@ import type { NewEvent } from '../../src/modules/events/index.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import type { Db } from '../../src/platform/db.js';
 import { openPgliteDb } from '../../src/platform/db-pglite.js';
+import { openPostgresDb } from '../../src/platform/db-postgres.js';
 import { redactPaths } from '../../src/platform/logging.js';
 import { createMetrics } from '../../src/platform/metrics.js';
 import { migrate } from '../../src/platform/migrate.js';
 import type { ServingOptions } from '../../src/serving.js';
+import { createTestDatabase } from '../support/test-postgres.js';
+
+/** Opens a migrated database for one suite; `dispose` closes (and, for PostgreSQL, drops) it. */
+export type OpenDb = () => Promise<{ db: Db; dispose(): Promise<void> }>;
+
+export const memoryDbOpener: OpenDb = async () => {
+  const db = await memoryDb();
+  return { db, dispose: () => db.close() };
+};
+
+/** A fresh database (from the migrated template) on the real PostgreSQL of TEST_DATABASE_URL. */
+export const postgresDbOpener: OpenDb = async () => {
+  const created = await createTestDatabase();
+  const db = await openPostgresDb({ connectionString: created.url, max: 4 });
+  return {
+    db,
+    dispose: async () => {
+      await db.close();
+      await created.drop();
+    },
+  };
+};
 
 /** A migrated in-memory PGlite. */
 export async function memoryDb(): Promise<Db> {

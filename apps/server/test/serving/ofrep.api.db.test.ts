@@ -1,0 +1,4 @@
+import { postgresDbOpener } from './helpers.js';
+import { describeOfrepApi } from './ofrep.suite.js';
+
+describeOfrepApi('PostgreSQL', postgresDbOpener);
