@@ -11,6 +11,7 @@ export * from './date.js';
 export * from './evaluate.js';
 export * from './model.js';
 export { type Murmur3State, murmur3_x86_32, murmur3Continue, murmur3Prefix } from './murmur3.js';
+export * from './release/index.js';
 export { compareSemVer, parseSemVer, type SemVer } from './semver.js';
 export * from './stats/index.js';
 export { utf8Bytes } from './utf8.js';

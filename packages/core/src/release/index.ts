@@ -1,0 +1,12 @@
+/**
+ * Releases: the model (waves, gates, policies), `validateRelease`, the state machine and its reducer, the pure
+ * `decide`, and a seeded simulation of releases on a virtual clock. Description: `docs/releases.md`.
+ *
+ * @module
+ */
+export * from './model.js';
+export { type DecideOptions, type Decision, decide, type GateResult, type SrmEvidence } from './release-decide.js';
+export { type AlertsEvidence, countAbove, type GateVerdict } from './release-gates.js';
+export * from './release-reducer.js';
+export * from './simulate.js';
+export { validateRelease } from './validate-release.js';
