@@ -102,6 +102,7 @@ describe('OpenAPI', () => {
       '/api/client/stream',
       '/ofrep/v1/evaluate/flags/{key}',
       '/ofrep/v1/evaluate/flags',
+      '/ofrep/v1/configuration',
       '/health/ready',
       '/metrics',
     ]) {
@@ -152,6 +153,8 @@ describe('graceful shutdown', () => {
     const stream = await openStream(`${base}/api/client/stream`, { 'x-api-key': client.secret });
     await stream.next();
     await stream.next();
+    const gauge = await app.metrics.registry.getSingleMetricAsString('wavegate_sse_clients');
+    expect(gauge).toContain('wavegate_sse_clients{project="shop",environment="production"} 1');
     const closing = app.close();
     const frames: unknown[] = [];
     for (let f = await stream.next(); f !== null; f = await stream.next()) frames.push(f);
