@@ -36,7 +36,7 @@ function client(options: Partial<WavegateWebOptions> & { token: string }) {
 
 describe('WavegateWeb against a real server', () => {
   it('evaluates every flag in one bulk request and serves them synchronously', async () => {
-    const { frontend, disable } = await arrange(call, 'bulk');
+    const { frontend } = await arrange(call, 'bulk');
     const c = client({ token: frontend, context: { targetingKey: 'u1', country: 'VN' } });
     expect(c.variant('checkout')).toMatchObject({ reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' });
     expect(c.isEnabled('checkout', true)).toBe(true);
@@ -54,7 +54,7 @@ describe('WavegateWeb against a real server', () => {
   });
 
   it('serves the default with TYPE_MISMATCH or FLAG_NOT_FOUND, never throwing', async () => {
-    const { frontend, disable } = await arrange(call, 'types');
+    const { frontend } = await arrange(call, 'types');
     const c = client({ token: frontend, context: { targetingKey: 'u1' } });
     await c.ready();
     expect(c.getNumber('banner', 7)).toBe(7);
@@ -102,7 +102,7 @@ describe('WavegateWeb against a real server', () => {
   });
 
   it('setContext re-evaluates and reports the flags that differ (cause context)', async () => {
-    const { frontend, disable } = await arrange(call, 'ctx');
+    const { frontend } = await arrange(call, 'ctx');
     const c = client({ token: frontend, context: { targetingKey: 'u1', country: 'VN' } });
     await c.ready();
     expect(c.getString('banner', 'none')).toBe('red');
@@ -151,7 +151,7 @@ describe('WavegateWeb against a real server', () => {
   });
 
   it('queues track() and exposures as a v1 batch; the server has no metrics route for it yet, so it is kept', async () => {
-    const { frontend, disable } = await arrange(call, 'metrics');
+    const { frontend } = await arrange(call, 'metrics');
     const rec = recordingFetch();
     const c = client({
       token: frontend,

@@ -1,0 +1,89 @@
+import { OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/web-sdk';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from 'wavegate';
+import { admin, arrange } from '../../test/helpers.js';
+import { ManualClock } from '../../test/manual-clock.js';
+import { WavegateWebProvider } from './provider.js';
+
+type Running = Awaited<ReturnType<typeof startServer>>;
+let server: Running;
+let call: ReturnType<typeof admin>;
+
+beforeAll(async () => {
+  server = await startServer({ memory: true, port: 0, logger: false });
+  call = admin(server.url, server.firstAdminToken!);
+});
+afterEach(async () => {
+  await OpenFeature.clearProviders();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function setup(project: string, pollIntervalMs = 30_000) {
+  const arranged = await arrange(call, project);
+  const clock = new ManualClock();
+  const provider = new WavegateWebProvider({
+    url: server.url,
+    token: arranged.frontend,
+    clock,
+    pollIntervalMs,
+    metrics: false,
+  });
+  await OpenFeature.setContext(project, { targetingKey: 'u1', country: 'VN' });
+  await OpenFeature.setProviderAndWait(project, provider);
+  return { ...arranged, clock, provider, of: OpenFeature.getClient(project) };
+}
+
+describe('WavegateWebProvider', () => {
+  it('maps values, variants, reasons, metadata and error codes', async () => {
+    const { of, provider } = await setup('of-map');
+    expect(of.providerStatus).toBe(ProviderStatus.READY);
+    const banner = of.getStringDetails('banner', 'x');
+    expect(banner).toMatchObject({ value: 'red', variant: 'red', reason: 'TARGETING_MATCH' });
+    expect(banner.flagMetadata).toMatchObject({ ruleIndex: 0, configVersion: provider.client.configVersion });
+    expect(of.getBooleanDetails('checkout', false)).toMatchObject({ value: true, variant: 'on', reason: 'STATIC' });
+    expect(of.getObjectValue('layout', {})).toEqual({ columns: 3 });
+    expect(of.getNumberDetails('banner', 7)).toMatchObject({ value: 7, reason: 'ERROR', errorCode: 'TYPE_MISMATCH' });
+    expect(of.getBooleanDetails('nope', true)).toMatchObject({
+      value: true,
+      reason: 'ERROR',
+      errorCode: 'FLAG_NOT_FOUND',
+    });
+  });
+
+  it('re-evaluates on a context change (reconciling), without a CONFIGURATION_CHANGED event', async () => {
+    const { of } = await setup('of-ctx');
+    let configChanged = 0;
+    of.addHandler(ProviderEvents.ConfigurationChanged, () => configChanged++);
+    const contextChanged = new Promise<void>((resolve) =>
+      of.addHandler(ProviderEvents.ContextChanged, () => resolve()),
+    );
+    await OpenFeature.setContext('of-ctx', { targetingKey: 'u1', country: 'US' });
+    await contextChanged;
+    expect(of.getStringValue('banner', 'x')).toBe('blue');
+    expect(configChanged).toBe(0);
+  });
+
+  it('emits CONFIGURATION_CHANGED with the changed keys when the server config changes', async () => {
+    const { of, clock, disable } = await setup('of-change', 1000);
+    const changed = new Promise<unknown>((resolve) =>
+      of.addHandler(ProviderEvents.ConfigurationChanged, (d) => resolve(d?.flagsChanged)),
+    );
+    await disable('checkout');
+    clock.advance(1000);
+    expect(await changed).toEqual(['checkout']);
+    expect(of.getBooleanDetails('checkout', true)).toMatchObject({ value: false, reason: 'DISABLED' });
+  });
+
+  it('a refused token makes initialization fatal', async () => {
+    const provider = new WavegateWebProvider({
+      url: server.url,
+      token: 'wg_frontend_nope',
+      clock: new ManualClock(),
+      metrics: false,
+    });
+    await expect(OpenFeature.setProviderAndWait('of-fatal', provider)).rejects.toBeDefined();
+    expect(OpenFeature.getClient('of-fatal').providerStatus).toBe(ProviderStatus.FATAL);
+  });
+});
