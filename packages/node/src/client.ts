@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EvaluationContext, EvaluationResult, FlagType, JsonValue, Snapshot } from '@wavegate/core';
 import { type Clock, type Random, systemClock, type TimerHandle } from './clock.js';
@@ -13,13 +12,13 @@ import {
   type PlainHandler,
   wrapHandler,
 } from './metrics/middleware.js';
-import { armOf, MetricsRecorder } from './metrics/recorder.js';
-import { MetricsReporter, type ReporterStats } from './metrics/reporter.js';
-import { requestScopes } from './metrics/scope.js';
+import type { MetricsRecorder } from './metrics/recorder.js';
+import type { MetricsReporter, ReporterStats } from './metrics/reporter.js';
 import { CacheWriter, loadBootstrap, readCache } from './offline.js';
 import type { WavegateOptions } from './options.js';
 import { applyDelta, changedByDelta, changedFlagKeys, type SnapshotDelta } from './sync/delta.js';
-import { Synchronizer } from './sync/synchronizer.js';
+import type { Synchronizer } from './sync/synchronizer.js';
+import { createRecorder, createReporter, createSynchronizer } from './wiring.js';
 
 /** Where the config being served came from. */
 export type ConfigSource = 'none' | 'bootstrap' | 'cache' | 'server';
@@ -120,29 +119,11 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
 
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (options.offline !== true && options.metrics !== false) {
-      const m = options.metrics ?? {};
-      this.reporter = new MetricsReporter({
-        baseUrl: url,
-        token: options.token,
-        fetch: fetchImpl,
-        clock: this.clock,
-        random: this.random,
-        maxBufferedWindows: m.maxBufferedWindows ?? 360,
-        maxWindowsPerBatch: m.maxWindowsPerBatch ?? 30,
-        requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-        instanceId: randomUUID(),
+      this.reporter = createReporter(options, url, fetchImpl, this.clock, this.random, {
         configVersion: () => this.loaded?.snapshot.version,
         onError: (e) => this.fail(e),
       });
-      const clock = this.clock;
-      this.metrics = new MetricsRecorder({
-        clock,
-        monotonic: clock.monotonic === undefined ? () => performance.now() : () => clock.monotonic!(),
-        windowMs: m.windowMs ?? 10_000,
-        exposures: m.exposures ?? true,
-        unitAttribute: m.unitAttribute ?? 'userId',
-        reporter: this.reporter,
-      });
+      this.metrics = createRecorder(options, this.clock, this.reporter);
     }
 
     if (options.offline === true) {
@@ -157,20 +138,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
 
     this.readyTimer = this.clock.setTimeout(() => this.readyTimedOut(), options.readyTimeoutMs ?? 10_000);
     this.armStale();
-    this.sync = new Synchronizer({
-      baseUrl: url,
-      token: options.token,
-      fetch: fetchImpl,
-      clock: this.clock,
-      random: this.random,
-      streaming: options.streaming ?? true,
-      timing: {
-        initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
-        maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
-        heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 45_000,
-        pollIntervalMs: options.pollIntervalMs ?? 15_000,
-        requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
-      },
+    this.sync = createSynchronizer(options, url, fetchImpl, this.clock, this.random, {
       // Deltas are only asked for on top of a config this server (or its cache) produced; a bootstrap may be
       // from anywhere, so it gets a full snapshot first.
       baseVersion: () =>
@@ -269,19 +237,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const loaded = this.loaded;
     if (metrics === undefined || loaded === undefined || !Number.isFinite(value)) return;
     try {
-      const unit = metrics.unitOf(context);
-      const scope = metrics.scopesActive ? requestScopes.getStore() : undefined;
-      if (scope !== undefined && scope.flags.length > 0) {
-        for (let i = 0; i < scope.flags.length; i++) {
-          metrics.track(scope.flags[i]!, scope.variants[i]!, scope.arms[i]!, metric, value, unit);
-        }
-        return;
-      }
-      for (const flag of metrics.activeFlags()) {
-        const r = loaded.evaluator.evaluate(flag, context);
-        if (r.variant !== undefined && r.reason !== 'ERROR')
-          metrics.track(flag, r.variant, armOf(r), metric, value, unit);
-      }
+      metrics.trackFor(metric, context, value, loaded.evaluator);
     } catch {
       // track() is called from application code paths: it must never throw.
     }

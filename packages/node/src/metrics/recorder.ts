@@ -1,4 +1,4 @@
-import type { EvaluationContext, EvaluationResult } from '@wavegate/core';
+import type { EvaluationContext, EvaluationResult, Evaluator } from '@wavegate/core';
 import { unitKeyOf } from '@wavegate/core';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { MetricsReporter } from './reporter.js';
@@ -94,6 +94,25 @@ export class MetricsRecorder {
   /** Add a tracked value to one series. */
   track(flag: string, variant: string, arm: ArmIndex, metric: string, value: number, unit: string | undefined): void {
     this.window.series(flag, variant, arm).track(metric, value, unit);
+  }
+
+  /**
+   * Attribute a tracked value: inside a request scope, to the variants of the request; elsewhere, to what each
+   * flag evaluated in this window or the previous one serves this context now.
+   */
+  trackFor(metric: string, context: EvaluationContext, value: number, evaluator: Evaluator): void {
+    const unit = this.unitOf(context);
+    const scope = this.scopesActive ? requestScopes.getStore() : undefined;
+    if (scope !== undefined && scope.flags.length > 0) {
+      for (let i = 0; i < scope.flags.length; i++) {
+        this.track(scope.flags[i]!, scope.variants[i]!, scope.arms[i]!, metric, value, unit);
+      }
+      return;
+    }
+    for (const flag of this.activeFlags()) {
+      const r = evaluator.evaluate(flag, context);
+      if (r.variant !== undefined && r.reason !== 'ERROR') this.track(flag, r.variant, armOf(r), metric, value, unit);
+    }
   }
 
   /** Record a finished request against every variant its unit was served during it. */
