@@ -107,9 +107,7 @@ export class MetricsService {
    * queued at the call is committed. Not writing through, a failed commit keeps the batches for the next flush.
    */
   flush(): Promise<void> {
-    this.#flushing ??= this.#drain().finally(() => {
-      this.#flushing = undefined;
-    });
+    this.#flushing ??= this.#drain();
     return this.#flushing;
   }
 
@@ -127,29 +125,36 @@ export class MetricsService {
   }
 
   async #drain(): Promise<void> {
-    while (this.#group.batches.length > 0) {
-      const group = this.#group;
-      this.#group = newGroup();
-      try {
-        const fresh = await this.#store.commit(group.batches, this.#clock.now());
-        this.#settle(group);
-        group.resolve(fresh);
-      } catch (error) {
-        if (this.writeThrough) {
-          // Each waiting request answers with the error (its SDK retries the same batch later); the next group,
-          // whose requests are waiting too, is still tried.
-          this.#settle(group);
-          group.reject(error);
-          this.#options.onFlushError?.(error);
-          continue;
-        }
-        this.#group.batches.unshift(...group.batches);
-        for (const b of group.batches) this.#pendingRefs.set(batchRef(b), this.#group);
-        group.resolve(new Set());
-        throw error;
-      }
+    // Cleared in `finally`, synchronously after the loop's last check: a batch queued later starts a new drain.
+    try {
+      await this.#purgeIfDue();
+      while (this.#group.batches.length > 0) await this.#commitGroup();
+    } finally {
+      this.#flushing = undefined;
     }
-    await this.#purgeIfDue();
+  }
+
+  async #commitGroup(): Promise<void> {
+    const group = this.#group;
+    this.#group = newGroup();
+    try {
+      const fresh = await this.#store.commit(group.batches, this.#clock.now());
+      this.#settle(group);
+      group.resolve(fresh);
+    } catch (error) {
+      if (this.writeThrough) {
+        // Each waiting request answers with the error (its SDK retries the same batch later); the next group,
+        // whose requests are waiting too, is still tried.
+        this.#settle(group);
+        group.reject(error);
+        this.#options.onFlushError?.(error);
+        return;
+      }
+      this.#group.batches.unshift(...group.batches);
+      for (const b of group.batches) this.#pendingRefs.set(batchRef(b), this.#group);
+      group.resolve(new Set());
+      throw error;
+    }
   }
 
   #settle(group: Group): void {
@@ -162,7 +167,11 @@ export class MetricsService {
     const now = this.#clock.now().getTime();
     if (now - this.#lastPurge < HOUR_MS) return;
     this.#lastPurge = now;
-    await this.#store.purgeBatchIds(new Date(now - (this.#options.batchIdTtlMs ?? 24 * HOUR_MS)));
+    try {
+      await this.#store.purgeBatchIds(new Date(now - (this.#options.batchIdTtlMs ?? 24 * HOUR_MS)));
+    } catch (error) {
+      this.#options.onFlushError?.(error);
+    }
   }
 
   #dropUnknownFlags(project: string, buckets: BucketMap): number {
