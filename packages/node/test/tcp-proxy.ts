@@ -10,6 +10,11 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   /** When true, new connections are closed at once. */
   refuse = false;
+  /**
+   * The next this-many connections forward the request but lose the answer: the first bytes from the server
+   * close the client side instead (a request the server processed whose response never arrived).
+   */
+  loseAnswers = 0;
   connections = 0;
   url = '';
 
@@ -29,7 +34,12 @@ export class TcpProxy {
         s.on('error', () => undefined);
       }
       client.pipe(upstream);
-      upstream.pipe(client);
+      if (this.loseAnswers > 0) {
+        this.loseAnswers--;
+        upstream.once('data', () => client.destroy());
+      } else {
+        upstream.pipe(client);
+      }
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
