@@ -6,7 +6,7 @@ CREATE TABLE events (
   actor     text NOT NULL,
   kind      text NOT NULL,
   subject   text NOT NULL,
-  payload   jsonb NOT NULL,
+  payload   json NOT NULL,   -- json, not jsonb: keeps the text (key order) exactly as written
   prev_hash text NOT NULL,
   hash      text NOT NULL
 );
@@ -19,6 +19,6 @@ CREATE INDEX events_time ON events (time);
 CREATE TABLE projection_snapshots (
   seq        bigint PRIMARY KEY,
   format     integer NOT NULL,
-  state      jsonb NOT NULL,
+  state      json NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );

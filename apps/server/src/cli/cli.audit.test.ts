@@ -25,7 +25,7 @@ describe('wavegate audit verify --data-dir', () => {
       "SELECT seq FROM events WHERE kind = 'flag.created' ORDER BY seq LIMIT 1",
     );
     const seq = Number(rows[0]?.seq);
-    await db.query(`UPDATE events SET payload = jsonb_set(payload, '{description}', '"tampered"') WHERE seq = $1`, [
+    await db.query(`UPDATE events SET payload = jsonb_set(payload::jsonb, '{description}', '"tampered"')::json WHERE seq = $1`, [
       seq,
     ]);
     await db.close();

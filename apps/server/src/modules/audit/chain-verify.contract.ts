@@ -22,7 +22,7 @@ export function describeChainTamper(name: string, getDb: () => Db): void {
     });
 
     it('names the event whose payload was modified', async () => {
-      await db.query(`UPDATE events SET payload = jsonb_set(payload, '{s}', '"y"') WHERE seq = 3`);
+      await db.query(`UPDATE events SET payload = jsonb_set(payload::jsonb, '{s}', '"y"')::json WHERE seq = 3`);
       const result = await verifyChain(db);
       expect(result).toMatchObject({ ok: false, checked: 3, firstBroken: { seq: 3, reason: 'hash_mismatch' } });
     });

@@ -52,6 +52,13 @@ export function describeEventStoreContract(name: string, open: (clock: ManualClo
       expect(await fx.store.read()).toEqual(appended);
     });
 
+    it('keeps the key order of payload objects (variant order is part of a flag)', async () => {
+      const variants = { zeta: 'z', alpha: 'a', mid: 'm', longer_key: 'l' };
+      await fx.store.append(ev(1, { payload: { project: 'shop', key: 'f', variants } }));
+      const [read] = await fx.store.read();
+      expect(Object.keys((read!.payload as { variants: object }).variants)).toEqual(Object.keys(variants));
+    });
+
     it('filters by subject, actor, kind, seq and time, and limits', async () => {
       await fx.store.append(ev(1));
       fx.clock.advance(60_000);

@@ -151,7 +151,7 @@ async function insertEvents(tx: Queryable, batch: readonly StoredEvent[]): Promi
       const base = params.length;
       params.push(e.seq, e.time, e.actor, e.kind, e.subject, JSON.stringify(e.payload), e.prevHash, e.hash);
       const n = (k: number) => `$${base + k}`;
-      return `(${n(1)}, ${n(2)}::timestamptz, ${n(3)}, ${n(4)}, ${n(5)}, ${n(6)}::jsonb, ${n(7)}, ${n(8)})`;
+      return `(${n(1)}, ${n(2)}::timestamptz, ${n(3)}, ${n(4)}, ${n(5)}, ${n(6)}::json, ${n(7)}, ${n(8)})`;
     });
     await tx.query(
       `INSERT INTO events (seq, time, actor, kind, subject, payload, prev_hash, hash) VALUES ${rows.join(', ')}`,

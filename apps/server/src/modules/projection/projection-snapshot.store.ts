@@ -49,7 +49,7 @@ export class SqlProjectionSnapshotStore implements ProjectionSnapshotStore {
     try {
       await this.db.transaction(async (tx) => {
         await tx.query(
-          'INSERT INTO projection_snapshots (seq, format, state) VALUES ($1, $2, $3::jsonb) ON CONFLICT (seq) DO NOTHING',
+          'INSERT INTO projection_snapshots (seq, format, state) VALUES ($1, $2, $3::json) ON CONFLICT (seq) DO NOTHING',
           [seq, format, JSON.stringify(state)],
         );
         await tx.query(
