@@ -58,6 +58,8 @@ export interface WavegateWebEvents extends Record<string, unknown[]> {
   changed: [keys: string[], cause: ChangeCause];
   /** A background failure; serving goes on from the cache. */
   error: [error: WavegateWebError];
+  /** The server answers the bulk evaluation again after one or more failures. */
+  recovered: [];
 }
 
 /** Where the values served come from. */
@@ -524,7 +526,10 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   }
 
   private onGood(): void {
-    this.pollFailures = 0;
+    if (this.pollFailures > 0) {
+      this.pollFailures = 0;
+      this.emit('recovered');
+    }
     this.sourceValue = 'server';
     this.markReady();
   }
@@ -658,11 +663,9 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
       void res.body?.cancel().catch(() => {});
       if ([401, 403, 404].includes(res.status)) {
         this.streamWanted = false;
-        throw new WavegateWebError(
-          res.status === 404 ? 'HTTP_ERROR' : 'UNAUTHENTICATED',
-          `stream refused (${res.status}); polling instead`,
-          { status: res.status },
-        );
+        throw new WavegateWebError('STREAM_REFUSED', `stream refused (${res.status}); polling instead`, {
+          status: res.status,
+        });
       }
       if (res.status === 429 || res.status === 503)
         this.streamRetryMs = Math.max(this.streamRetryMs, retryAfterMs(res));

@@ -6,6 +6,7 @@ export type WavegateWebErrorCode =
   | 'NETWORK'
   | 'BAD_DATA'
   | 'STREAM_LOST'
+  | 'STREAM_REFUSED'
   | 'READY_TIMEOUT'
   | 'CLOSED'
   | 'METRICS';

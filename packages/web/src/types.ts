@@ -7,7 +7,7 @@ export type EvaluationContext = Record<string, unknown>;
 /** A flag value type, as the typed getters check it. */
 export type FlagType = 'boolean' | 'string' | 'number' | 'json';
 
-/** The reasons of OpenFeature (and of the Wavegate core), plus `CACHED`-free `ERROR`. */
+/** A reason: OpenFeature's (`STATIC`, `TARGETING_MATCH`, `SPLIT`, `DISABLED`, `DEFAULT`, `ERROR`), as the server sends it. */
 export type Reason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'DEFAULT' | 'ERROR' | (string & {});
 
 /** Error codes of a result (OpenFeature's). */

@@ -4,6 +4,7 @@ import { WavegateWeb, type WavegateWebOptions } from '../src/client.js';
 import type { MetricsBatch } from '../src/metrics.js';
 import { admin, arrange, nextEvent, recordingFetch } from './helpers.js';
 import { ManualClock } from './manual-clock.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 type Running = Awaited<ReturnType<typeof startServer>>;
 
@@ -136,7 +137,7 @@ describe('WavegateWeb against a real server', () => {
       pollIntervalMs: 1000,
     });
     const error = await nextEvent(c, 'error');
-    expect(error[0]).toMatchObject({ code: 'UNAUTHENTICATED', status: 403 });
+    expect(error[0]).toMatchObject({ code: 'STREAM_REFUSED', status: 403 });
     await c.ready();
     expect(c.streaming).toBe(false);
     const changed = nextEvent(c, 'changed');
@@ -203,14 +204,10 @@ describe('WavegateWeb against a real server', () => {
 });
 
 describe('WavegateWeb when the server goes away', () => {
-  it('keeps serving cached values, reports errors, and a new page serves the stored values', async () => {
-    const own = await startServer({ memory: true, port: 0, logger: false });
-    let closed = false;
-    cleanups.push(async () => {
-      if (!closed) await own.close();
-    });
-    const ownCall = admin(own.url, own.firstAdminToken!);
-    const { frontend } = await arrange(ownCall, 'down');
+  it('keeps serving cached values, reports errors, recovers, and a reload serves the stored values', async () => {
+    const { frontend, disable } = await arrange(call, 'down');
+    const proxy = await new TcpProxy(Number(new URL(server.url).port)).up();
+    cleanups.push(() => proxy.down());
     const store = new Map<string, string>();
     const storage = {
       getItem: (k: string) => store.get(k) ?? null,
@@ -218,13 +215,13 @@ describe('WavegateWeb when the server goes away', () => {
     };
     const clock = new ManualClock();
     const context = { targetingKey: 'u1', country: 'VN' };
-    const c = new WavegateWeb({ url: own.url, token: frontend, context, clock, storage, metrics: false });
+    const options = { url: proxy.url, token: frontend, context, storage, metrics: false as const };
+    const c = new WavegateWeb({ ...options, clock, random: () => 0.5 });
     cleanups.push(() => c.close());
     await c.ready();
     expect(c.getString('banner', 'none')).toBe('red');
 
-    await own.close();
-    closed = true;
+    await proxy.down();
     const error = nextEvent(c, 'error');
     clock.advance(30_000);
     expect((await error)[0]).toMatchObject({ code: 'NETWORK' });
@@ -233,7 +230,7 @@ describe('WavegateWeb when the server goes away', () => {
 
     // A reload during the outage: stored values are served at once, and ready() resolves after readyTimeoutMs.
     const clock2 = new ManualClock();
-    const reload = new WavegateWeb({ url: own.url, token: frontend, context, clock: clock2, storage, metrics: false });
+    const reload = new WavegateWeb({ ...options, clock: clock2 });
     cleanups.push(() => reload.close());
     expect(reload.source).toBe('storage');
     expect(reload.getString('banner', 'none')).toBe('red');
@@ -243,16 +240,19 @@ describe('WavegateWeb when the server goes away', () => {
     expect(reload.isEnabled('checkout')).toBe(true);
 
     // Stored values of another context are not served.
-    const other = new WavegateWeb({
-      url: own.url,
-      token: frontend,
-      context: { targetingKey: 'u2' },
-      clock: new ManualClock(),
-      storage,
-      metrics: false,
-    });
+    const other = new WavegateWeb({ ...options, context: { targetingKey: 'u2' }, clock: new ManualClock() });
     cleanups.push(() => other.close());
     expect(other.source).toBe('none');
     expect(other.getString('banner', 'none')).toBe('none');
+
+    // Back up: the next retry (after backoff: 1 s × 2^0, equal jitter at 0.5 → 750 ms) recovers and sees a change.
+    await disable('checkout');
+    await proxy.up();
+    const recovered = nextEvent(c, 'recovered');
+    const changed = nextEvent(c, 'changed');
+    clock.advance(750);
+    await recovered;
+    expect(await changed).toEqual([['checkout'], 'config']);
+    expect(c.isEnabled('checkout', true)).toBe(false);
   });
 });

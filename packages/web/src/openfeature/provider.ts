@@ -18,7 +18,8 @@ import type { FlagType, WebEvaluation } from '../types.js';
  * RECONCILING meanwhile). Values, variants, reasons and error codes pass through (Wavegate's reasons are
  * OpenFeature's; a wrong type is `TYPE_MISMATCH`, nothing loaded is `PROVIDER_NOT_READY`); `flagMetadata` carries
  * the server's `configVersion` and `ruleIndex`. Events: CONFIGURATION_CHANGED with the changed keys when the config
- * changes on the server, ERROR when the server refuses the token or answers garbage, READY again after an error.
+ * changes on the server, ERROR when the server refuses the token or answers garbage, READY again when it answers
+ * after such an error.
  *
  * @example
  * import { OpenFeature } from '@openfeature/web-sdk';
@@ -43,11 +44,12 @@ export class WavegateWebProvider implements Provider {
   constructor(clientOrOptions: WavegateWeb | WavegateWebOptions) {
     this.owned = !(clientOrOptions instanceof WavegateWeb);
     this.client = clientOrOptions instanceof WavegateWeb ? clientOrOptions : new WavegateWeb(clientOrOptions);
+    this.client.on('recovered', () => {
+      if (!this.inError) return;
+      this.inError = false;
+      this.events.emit(ProviderEvents.Ready, {});
+    });
     this.client.on('changed', (keys, cause) => {
-      if (this.inError) {
-        this.inError = false;
-        this.events.emit(ProviderEvents.Ready, {});
-      }
       // Changes from a new context are announced by OpenFeature itself (CONTEXT_CHANGED).
       if (cause === 'config') this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: keys });
     });
