@@ -39,12 +39,24 @@ export interface WavegateWebOptions {
   storage?: StorageLike;
   /** Exposure and `track()` reporting to `POST /api/client/metrics`; `false` turns it off. */
   metrics?: false | WebMetricsOptions;
+  /**
+   * Page visibility (default: the global `document`, when there is one; `false` ignores it). While the page is
+   * hidden, polling pauses and queued metrics are flushed; when it shows again the evaluation is re-fetched at once.
+   */
+  visibility?: false | VisibilitySource;
   /** Injection points (tests, proxies). */
   clock?: Clock;
   /** A fetch implementation; default the global `fetch`. */
   fetch?: typeof fetch;
   /** Random numbers in [0, 1) for backoff jitter; default `Math.random`. */
   random?: () => number;
+}
+
+/** What `visibility` needs of `document`: its `visibilityState` and `visibilitychange` events. */
+export interface VisibilitySource {
+  readonly visibilityState: string;
+  addEventListener(type: 'visibilitychange', listener: () => void): void;
+  removeEventListener(type: 'visibilitychange', listener: () => void): void;
 }
 
 /** What caused a `changed` event: a new config on the server, or a new context from `setContext`. */
@@ -163,6 +175,9 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   private streamRetryMs = 0;
   private lastEventId: string | undefined;
 
+  private readonly visibility: VisibilitySource | undefined;
+  private readonly onVisibility = () => this.visibilityChanged();
+
   private flushTimer: TimerHandle | undefined;
   private sendQueue: { id: string; body: string }[] = [];
   private sending = false;
@@ -191,6 +206,10 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     this.exposures = m?.exposures ?? true;
     this.flushIntervalMs = m?.flushIntervalMs ?? 30_000;
     this.maxQueuedBatches = m?.maxQueuedBatches ?? 20;
+
+    const doc = (globalThis as { document?: VisibilitySource }).document;
+    this.visibility = options.visibility === false ? undefined : (options.visibility ?? doc);
+    this.visibility?.addEventListener('visibilitychange', this.onVisibility);
 
     this.readyPromise = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
@@ -588,6 +607,20 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     return Math.floor(cap / 2 + (this.random() * cap) / 2);
   }
 
+  private get hidden(): boolean {
+    return this.visibility?.visibilityState === 'hidden';
+  }
+
+  private visibilityChanged(): void {
+    if (this.closed) return;
+    if (this.hidden) {
+      this.clearPoll();
+      if (this.metrics) void this.flush();
+    } else if (this.pollTimer === undefined && !this.streamUp) {
+      void this.refresh();
+    }
+  }
+
   private clearPoll(): void {
     if (this.pollTimer !== undefined) this.clock.clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
@@ -595,7 +628,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
 
   private schedulePoll(): void {
     this.clearPoll();
-    if (this.closed || this.streamUp) return;
+    if (this.closed || this.streamUp || this.hidden) return;
     let wait = this.pollFailures === 0 ? this.pollIntervalMs : this.backoff(this.pollFailures);
     wait = Math.max(wait, this.notBefore - this.clock.now());
     this.pollTimer = this.clock.setTimeout(() => {
@@ -728,6 +761,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     }
     this.closed = true;
     this.generation++;
+    this.visibility?.removeEventListener('visibilitychange', this.onVisibility);
     this.clearPoll();
     for (const t of [this.readyTimer, this.flushTimer, this.streamTimer, this.heartbeatTimer]) {
       if (t !== undefined) this.clock.clearTimeout(t);

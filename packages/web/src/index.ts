@@ -4,7 +4,7 @@
  * (`@wavegate/web/openfeature`).
  */
 
-export type { ChangeCause, WavegateWebEvents, WavegateWebOptions, WebSource } from './client.js';
+export type { ChangeCause, VisibilitySource, WavegateWebEvents, WavegateWebOptions, WebSource } from './client.js';
 export { SDK_VERSION, WavegateWeb } from './client.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { systemClock } from './clock.js';

@@ -146,6 +146,33 @@ describe('WavegateWeb against a real server', () => {
     expect(await changed).toEqual([['checkout'], 'config']);
   });
 
+  it('pauses polling while the page is hidden and re-fetches at once when it shows again', async () => {
+    const { frontend, disable } = await arrange(call, 'hidden');
+    const page = new (class extends EventTarget {
+      visibilityState = 'visible';
+      show(state: 'visible' | 'hidden') {
+        this.visibilityState = state;
+        this.dispatchEvent(new Event('visibilitychange'));
+      }
+    })();
+    const rec = recordingFetch();
+    const clock = new ManualClock();
+    const options = { token: frontend, clock, fetch: rec.fetch, pollIntervalMs: 1000, visibility: page };
+    const c = client({ ...options, context: { targetingKey: 'u1' } });
+    await c.ready();
+    page.show('hidden');
+    await disable('checkout');
+    const before = rec.log.length;
+    clock.advance(10_000);
+    await c.flush(); // metrics are off: nothing to send, and no poll ran meanwhile
+    expect(rec.log.length).toBe(before);
+    expect(c.isEnabled('checkout', true)).toBe(true);
+    const changed = nextEvent(c, 'changed');
+    page.show('visible');
+    expect(await changed).toEqual([['checkout'], 'config']);
+    expect(rec.log.length).toBe(before + 1);
+  });
+
   it('rejects ready() at once when the token is refused', async () => {
     const c = client({ token: 'wg_frontend_wrong' });
     await expect(c.ready()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
