@@ -20,7 +20,20 @@ async function worker() {
   );
   await Promise.all(clients.map((c) => c.ready()));
   const applied = [];
-  for (const c of clients) c.once('changed', () => applied.push(performance.timeOrigin + performance.now()));
+  let cpuAtFirst;
+  for (const c of clients) {
+    c.once('changed', () => {
+      if (applied.length === 0) cpuAtFirst = process.cpuUsage();
+      applied.push(performance.timeOrigin + performance.now());
+      if (applied.length === clients.length) {
+        const cpu = process.cpuUsage(cpuAtFirst);
+        const wall = applied.at(-1) - applied[0];
+        console.error(
+          `  worker: ${clients.length} applied over ${wall.toFixed(0)} ms using ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`,
+        );
+      }
+    });
+  }
   process.send({ type: 'ready' });
   process.on('message', async (m) => {
     if (m.type !== 'report') return;
@@ -96,6 +109,7 @@ async function main() {
   const ack = performance.timeOrigin + performance.now();
   await new Promise((r) => setTimeout(r, 3000));
   const applied = [];
+  const perWorker = [];
   await Promise.all(
     children.map(
       (c) =>
@@ -103,6 +117,7 @@ async function main() {
           c.on('message', (m) => {
             if (m.type === 'applied') {
               applied.push(...m.applied);
+              perWorker.push(m.applied.map((t) => t - ack).sort((a, b) => a - b));
               r();
             }
           });
@@ -117,5 +132,6 @@ async function main() {
   console.log(
     `from acknowledgement to applied (ms): p50 ${q(0.5).toFixed(1)}  p99 ${q(0.99).toFixed(1)}  max ${delays.at(-1).toFixed(1)}`,
   );
+  for (const w of perWorker) console.log(`  one process: first ${w[0].toFixed(1)} ms, last ${w.at(-1).toFixed(1)} ms`);
   console.log(`(negative = applied before the admin API's answer arrived; min ${delays[0].toFixed(1)})`);
 }
