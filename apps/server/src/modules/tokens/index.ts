@@ -104,13 +104,11 @@ export function createTokensModule(deps: TokensModuleDeps): TokensModule {
         return head;
       };
       let head = await load();
-      if (options.adminSecret !== undefined) await service.registerAdminSecret(options.adminSecret);
       // Another replica may append between load and create: then reload and decide again.
       for (let attempt = 0; ; attempt++) {
         try {
-          const firstAdminToken = await service.createFirstAdminToken(
-            options.adminSecret === undefined ? head : undefined,
-          );
+          if (options.adminSecret !== undefined) await service.registerAdminSecret(options.adminSecret, head);
+          const firstAdminToken = await service.createFirstAdminToken(head);
           return firstAdminToken === undefined ? {} : { firstAdminToken };
         } catch (error) {
           if (!(error instanceof HeadMovedError) || attempt >= 20) throw error;

@@ -47,6 +47,33 @@ describe('tokens module start', () => {
     expect(await store.read({ kind: 'token.created' })).toHaveLength(1);
   });
 
+  it('registers WAVEGATE_ADMIN_TOKEN once when another replica registered it after the load', async () => {
+    const store = new MemoryEventStore({ clock: new ManualClock() });
+    const secret = `wg_admin_${'e'.repeat(43)}`;
+    let raced = false;
+    const racing: Pick<EventStore, 'append' | 'read' | 'head'> = {
+      append: (event, options) => store.append(event, options),
+      head: () => store.head(),
+      read: async (filter) => {
+        const events = await store.read(filter);
+        if (!raced && filter?.kind === 'token.revoked') {
+          raced = true;
+          await store.append({
+            actor: 'system',
+            kind: 'token.created',
+            subject: 'token:tok_env',
+            payload: { id: 'tok_env', kind: 'admin', name: 'WAVEGATE_ADMIN_TOKEN', hash: hashSecret(secret) },
+          });
+        }
+        return events;
+      },
+    };
+    const module = moduleOn(racing, []);
+    expect(await module.start({ adminSecret: secret })).toEqual({});
+    expect(await store.read({ kind: 'token.created' })).toHaveLength(1);
+    expect(module.service.authenticate(secret).tokenId).toBe('tok_env');
+  });
+
   it('replays token events from the log and follows new ones', async () => {
     const store = new MemoryEventStore({ clock: new ManualClock() });
     const first = moduleOn(store, []);

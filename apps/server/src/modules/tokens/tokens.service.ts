@@ -120,11 +120,12 @@ export class TokenService {
   /**
    * Registers an admin secret given by the operator (`WAVEGATE_ADMIN_TOKEN`). Idempotent: a secret already known
    * is left as it is — and a revoked one stays revoked (returns false), so revocation cannot be undone by a restart.
+   * `expectedHead` as for `createFirstAdminToken` (replicas starting together register it once).
    */
-  async registerAdminSecret(secret: string): Promise<boolean> {
+  async registerAdminSecret(secret: string, expectedHead?: number): Promise<boolean> {
     const existing = this.deps.table.findByHash(hashSecret(secret));
     if (existing) return !existing.revokedAt && existing.kind === 'admin';
-    await this.issue({ kind: 'admin', name: 'WAVEGATE_ADMIN_TOKEN' }, 'system', secret);
+    await this.issue({ kind: 'admin', name: 'WAVEGATE_ADMIN_TOKEN' }, 'system', secret, expectedHead);
     return true;
   }
 
