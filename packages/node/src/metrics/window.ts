@@ -1,5 +1,6 @@
-import { LatencySketch, type SketchJson } from '@wavegate/core';
+import type { SketchJson } from '@wavegate/core';
 import { type HllJson, UnitCounter } from './hll.js';
+import { LatencyRecorder } from './latency.js';
 
 /** Arm index: 0 = the unit reached no rollout, 1 = treatment, 2 = control. */
 export type ArmIndex = 0 | 1 | 2;
@@ -44,7 +45,7 @@ export class Series {
   units: UnitCounter | undefined;
   requests = 0;
   errors = 0;
-  latency: LatencySketch | undefined;
+  latency: LatencyRecorder | undefined;
   tracks: Map<string, TrackStats> | undefined;
 
   constructor(
@@ -61,7 +62,7 @@ export class Series {
   request(latencyMs: number, error: boolean): void {
     this.requests++;
     if (error) this.errors++;
-    if (this.latency === undefined) this.latency = new LatencySketch();
+    if (this.latency === undefined) this.latency = new LatencyRecorder();
     this.latency.add(Math.max(latencyMs, 0));
   }
 
