@@ -91,6 +91,11 @@ export function describeTokensApi(name: string, open: OpenDb): void {
         const missing = await get('/api/v1/tokens');
         expect(missing.statusCode).toBe(401);
         expect(missing.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+        const basic = await get('/api/v1/tokens', { authorization: 'Basic dXNlcjpwYXNz' });
+        expect(basic.statusCode).toBe(401);
+        expect(basic.json()).toMatchObject({
+          error: { message: 'unsupported Authorization header: send "Bearer <token>"' },
+        });
         const unknown = await get('/api/v1/tokens', bearer('wg_admin_guess'));
         expect(unknown.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', message: 'unknown token' } });
         const client = await issueToken(t, { kind: 'client', name: 'c', project: 'shop', environment: 'production' });

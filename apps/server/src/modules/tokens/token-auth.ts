@@ -40,6 +40,13 @@ export function createTokenAuthenticator(tokens: TokenService, limiters: AuthLim
   return async (request: FastifyRequest): Promise<RequestAuth | null> => {
     const secret = readCredential(request.headers);
     if (secret === undefined) {
+      const authorization = request.headers.authorization;
+      if (typeof authorization === 'string' && authorization.trim() !== '') {
+        throw failed(
+          request,
+          new AppError(ErrorCode.UNAUTHENTICATED, 'unsupported Authorization header: send "Bearer <token>"'),
+        );
+      }
       const error = failed(request, new AppError(ErrorCode.UNAUTHENTICATED, 'missing credentials'));
       if (error.code === ErrorCode.RATE_LIMITED) throw error;
       return null;
