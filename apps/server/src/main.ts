@@ -152,6 +152,7 @@ export interface StartOptions extends ServingOptions {
   logger?: Logger | false;
   clock?: Clock;
   bodyLimit?: number;
+  flagMetrics?: AppDeps['flagMetrics'];
 }
 
 export interface RunningServer {

@@ -74,10 +74,19 @@ export function mergeValue(into: BucketValue, from: BucketValue): void {
 export class BucketMap {
   readonly entries = new Map<string, Bucket>();
 
+  /** Merges a copy of `value` (it stays unchanged). */
   add(key: BucketKey, value: BucketValue): void {
     const id = bucketId(key);
     const existing = this.entries.get(id);
     if (existing === undefined) this.entries.set(id, { key, value: copyValue(value) });
+    else mergeValue(existing.value, value);
+  }
+
+  /** Like `add`, but keeps `value` itself when the key is new: the caller must not use it afterwards. */
+  addOwned(key: BucketKey, value: BucketValue): void {
+    const id = bucketId(key);
+    const existing = this.entries.get(id);
+    if (existing === undefined) this.entries.set(id, { key, value });
     else mergeValue(existing.value, value);
   }
 

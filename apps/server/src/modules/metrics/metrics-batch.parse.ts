@@ -77,7 +77,7 @@ export function parseBatch(
       if (seen.has(id)) problems.push(problem(seriesPath, 'duplicate_series', 'flag × variant × arm repeats'));
       seen.add(id);
       const key = { ...scope, flag: s.flag, variant: s.variant, arm, windowStart };
-      for (const [metric, value] of seriesValues(s, seriesPath, problems)) buckets.add({ ...key, metric }, value);
+      for (const [metric, value] of seriesValues(s, seriesPath, problems)) buckets.addOwned({ ...key, metric }, value);
     });
   });
   if (seriesTotal > MetricsLimits.seriesPerBatch) {

@@ -1,0 +1,186 @@
+// Metrics ingestion benchmark (issue 4, "Performance" (3): server ingestion ≥ 5,000 metric batches/s).
+//
+//   node bench/metrics-ingest.mjs [--batches 20000] [--connections 50] [--db pglite|postgres] [--buffered]
+//
+// The built server (apps/server/dist, `npm run build` first) runs in a child process; autocannon posts `--batches`
+// distinct "Metrics batch v1" bodies (each: one 10 s window, 4 series — 2 flags × treatment/control — with
+// evaluations, a sparse HLL of 40 registers, 50 requests with a 20-bin latency sketch, one track() metric) over
+// loopback with `--connections` concurrent keep-alive connections, then checks that the server counted every
+// batch exactly once (exposures summed over the admin API equal what was posted). Bounded: it stops after N
+// batches, and a deadline kills everything. Prints batches/s and the request latency; asserts nothing about time.
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { call, cpuSeconds, ensureDatabase, startChild, stopChild } from './lib/server-harness.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    batches: { type: 'string', default: '20000' },
+    connections: { type: 'string', default: '50' },
+    db: { type: 'string', default: 'pglite' },
+    buffered: { type: 'boolean', default: false },
+  },
+});
+const total = Number(args.batches);
+const ADMIN = 'wg_admin_benchbenchbenchbenchbenchbenchbenchbench0123';
+const deadline = setTimeout(() => {
+  console.error('metrics-ingest: deadline (5 min) passed, stopping');
+  process.exit(2);
+}, 300_000);
+
+const env = {
+  BENCH_WAVEGATE_MAIN: fileURLToPath(new URL('../apps/server/dist/main.js', import.meta.url)),
+  BENCH_WAVEGATE_ADMIN_TOKEN: ADMIN,
+  BENCH_METRICS_BUFFERED: args.buffered ? '1' : '0',
+  BENCH_METRICS_DATABASE_URL:
+    args.db === 'postgres' ? await ensureDatabase('wavegate_bench_metrics', { fresh: true }) : '',
+};
+const server = await startChild(fileURLToPath(new URL('./lib/metrics-server-child.mjs', import.meta.url)), env, {
+  label: 'wavegate (metrics)',
+});
+try {
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  await call(`${server.url}/api/v1/projects`, {
+    method: 'POST',
+    headers: admin,
+    body: { key: 'bench' },
+    expect: [201],
+  });
+  await call(`${server.url}/api/v1/projects/bench/environments`, {
+    method: 'POST',
+    headers: admin,
+    body: { key: 'production' },
+    expect: [201],
+  });
+  for (const key of ['checkout-v2', 'search-v3']) {
+    await call(`${server.url}/api/v1/projects/bench/flags`, {
+      method: 'POST',
+      headers: admin,
+      body: { key, type: 'boolean' },
+      expect: [201],
+    });
+  }
+  const token = (
+    await call(`${server.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: admin,
+      body: { kind: 'client', name: 'bench', project: 'bench', environment: 'production' },
+      expect: [201],
+    })
+  ).json().secret;
+
+  const start = Math.floor(Date.now() / 10_000) * 10_000 - 60_000;
+  const evaluationsPerBatch = 4 * 100;
+  const body = bodyTemplate(start);
+  let sent = 0;
+  const cpu0 = cpuSeconds(server.pid);
+  const t0 = process.hrtime.bigint();
+  const result = await autocannon({
+    url: `${server.url}/api/client/metrics`,
+    connections: Number(args.connections),
+    amount: total,
+    requests: [
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          sent++;
+          return { ...req, body: body.replace('"BATCH_ID"', JSON.stringify(randomUUID())) };
+        },
+      },
+    ],
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const serverCpuS = cpuSeconds(server.pid) - cpu0;
+  const ok = result['2xx'];
+
+  const counted = await exposures(server.url, admin, start);
+  console.log(
+    JSON.stringify(
+      {
+        db: args.db,
+        mode: args.buffered ? 'buffered (1 s flush)' : 'write-through (group commit)',
+        batches: total,
+        sent,
+        accepted: ok,
+        non2xx: result.non2xx,
+        errors: result.errors,
+        connections: Number(args.connections),
+        seconds: Number(seconds.toFixed(2)),
+        batchesPerSecond: Math.round(ok / seconds),
+        // The server's own CPU per batch: what the machine's load (other processes) cannot inflate.
+        serverCpuMsPerBatch: Number(((serverCpuS * 1000) / ok).toFixed(3)),
+        batchesPerServerCpuSecond: Math.round(ok / serverCpuS),
+        latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+        countedExactlyOnce: counted === ok * evaluationsPerBatch,
+        bodyBytes: Buffer.byteLength(body),
+        loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await stopChild(server.child);
+  clearTimeout(deadline);
+}
+
+async function exposures(url, headers, start) {
+  let sum = 0;
+  for (const flag of ['checkout-v2', 'search-v3']) {
+    const from = new Date(start - 60_000).toISOString();
+    const to = new Date(start + 60_000).toISOString();
+    const res = await call(
+      `${url}/api/v1/projects/bench/flags/${flag}/metrics?environment=production&from=${from}&to=${to}&step=120s`,
+      { headers },
+    );
+    for (const p of res.json().windows) if (p.metric === '$exposures') sum += p.count;
+  }
+  return sum;
+}
+
+function bodyTemplate(start) {
+  const sparse = [];
+  for (let i = 0; i < 40; i++) sparse.push(i * 25, 1 + (i % 6));
+  const bins = {};
+  for (let i = 0; i < 20; i++) bins[String(150 + i * 5)] = i < 10 ? 2 : 3;
+  const latencyMs = {
+    relativeAccuracy: 0.01,
+    gamma: 1.01 / 0.99,
+    bins,
+    zeroCount: 0,
+    count: 50,
+    sum: 2500,
+    min: 20,
+    max: 900,
+  };
+  const series = [];
+  for (const flag of ['checkout-v2', 'search-v3']) {
+    for (const [variant, arm] of [
+      ['on', 'treatment'],
+      ['off', 'control'],
+    ]) {
+      series.push({
+        flag,
+        variant,
+        arm,
+        evaluations: 100,
+        units: { estimate: 40, hll: { p: 10, sparse } },
+        requests: { count: 50, errors: 1, latencyMs },
+        metrics: { checkout: { count: 5, sum: 250, sumSquares: 12_600 } },
+      });
+    }
+  }
+  return JSON.stringify({
+    v: 1,
+    batchId: 'BATCH_ID',
+    createdAt: start + 10_000,
+    sdk: { name: 'bench', version: '0' },
+    instanceId: 'bench',
+    configVersion: null,
+    dropped: { windows: 0 },
+    windows: [{ start, end: start + 10_000, series }],
+  });
+}
