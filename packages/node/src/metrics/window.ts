@@ -32,6 +32,9 @@ export interface WindowJson {
   series: SeriesJson[];
 }
 
+/** Most distinct `track()` metric names per series and window; further names are ignored. */
+export const MAX_TRACKED_METRICS = 64;
+
 class TrackStats {
   count = 0;
   sum = 0;
@@ -70,6 +73,8 @@ export class Series {
     if (this.tracks === undefined) this.tracks = new Map();
     let t = this.tracks.get(metric);
     if (t === undefined) {
+      // Metric names come from application code: bound them, so a name built from user data cannot grow memory.
+      if (this.tracks.size >= MAX_TRACKED_METRICS) return;
       t = new TrackStats();
       this.tracks.set(metric, t);
     }
