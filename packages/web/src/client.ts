@@ -64,7 +64,10 @@ export type ChangeCause = 'config' | 'context';
 
 /** Events of {@link WavegateWeb}. */
 export interface WavegateWebEvents extends Record<string, unknown[]> {
-  /** The first evaluation arrived (or a stored one is being served after `readyTimeoutMs`). */
+  /**
+   * The first evaluation arrived (or a stored one is being served after `readyTimeoutMs`); also emitted when the
+   * first answer comes only after `ready()` rejected with `READY_TIMEOUT`.
+   */
   ready: [];
   /** Flags whose value, variant or reason changed, and why. */
   changed: [keys: string[], cause: ChangeCause];
@@ -576,10 +579,11 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   }
 
   private markReady(): void {
-    if (this.readyState !== 'pending') return;
+    if (this.readyState === 'ready') return;
+    // After a READY_TIMEOUT rejection, a late first answer still emits `ready` (the promise stays rejected).
+    if (this.readyState === 'pending') this.resolveReady();
     this.readyState = 'ready';
     this.clock.clearTimeout(this.readyTimer);
-    this.resolveReady();
     this.emit('ready');
   }
 

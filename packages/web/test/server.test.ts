@@ -173,6 +173,27 @@ describe('WavegateWeb against a real server', () => {
     expect(rec.log.length).toBe(before + 1);
   });
 
+  it('rejects ready() after readyTimeoutMs when unreachable, then emits ready when the server answers', async () => {
+    const { frontend } = await arrange(call, 'late');
+    const proxy = new TcpProxy(Number(new URL(server.url).port));
+    await proxy.up();
+    await proxy.down(); // a port that refuses connections, for now
+    cleanups.push(() => proxy.down());
+    const clock = new ManualClock();
+    const c = client({ url: proxy.url, token: frontend, clock, context: { targetingKey: 'u1' } });
+    await nextEvent(c, 'error');
+    const retryFailed = nextEvent(c, 'error'); // the retry after backoff; the next one is scheduled when it fails
+    clock.advance(10_000);
+    await expect(c.ready()).rejects.toMatchObject({ code: 'READY_TIMEOUT' });
+    await retryFailed;
+    expect(c.isEnabled('checkout', false)).toBe(false);
+    await proxy.up();
+    const ready = nextEvent(c, 'ready');
+    clock.advance(2_000); // the third attempt: 1 s × 2^1, equal jitter at 0.5 → 1.5 s (its 10 s timeout stays pending)
+    await ready;
+    expect(c.isEnabled('checkout', false)).toBe(true);
+  });
+
   it('rejects ready() at once when the token is refused', async () => {
     const c = client({ token: 'wg_frontend_wrong' });
     await expect(c.ready()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });

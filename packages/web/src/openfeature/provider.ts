@@ -39,11 +39,18 @@ export class WavegateWebProvider implements Provider {
   readonly client: WavegateWeb;
   private readonly owned: boolean;
   private inError = false;
+  private initFailed = false;
 
   /** Pass a client to share it, or options to let the provider own one (closed by `onClose`). */
   constructor(clientOrOptions: WavegateWeb | WavegateWebOptions) {
     this.owned = !(clientOrOptions instanceof WavegateWeb);
     this.client = clientOrOptions instanceof WavegateWeb ? clientOrOptions : new WavegateWeb(clientOrOptions);
+    this.client.on('ready', () => {
+      // initialize() failed on a timeout; the first answer came later.
+      if (!this.initFailed) return;
+      this.initFailed = false;
+      this.events.emit(ProviderEvents.Ready, {});
+    });
     this.client.on('recovered', () => {
       if (!this.inError) return;
       this.inError = false;
@@ -68,6 +75,7 @@ export class WavegateWebProvider implements Provider {
       await this.client.ready();
     } catch (error) {
       if ((error as { code?: string }).code === 'UNAUTHENTICATED') throw new ProviderFatalError(String(error));
+      this.initFailed = true;
       throw error;
     }
   }
