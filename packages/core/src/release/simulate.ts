@@ -150,7 +150,8 @@ export interface ThresholdJudge {
 
 /**
  * Run one release judged by a {@link ThresholdJudge}: waves advance on their bake time alone (the threshold
- * judges have no sample-size or interval logic), and a rollback ends the run.
+ * judges have no sample-size or interval logic), and a rollback ends the run. Each interval's treatment gets exactly
+ * its percentage of the requests (no control arm is simulated: the judge has none).
  */
 export function simulateThresholdRelease(s: SimScenario, judge: ThresholdJudge, random: Random): SimResult {
   const waves = s.release.waves;
@@ -161,10 +162,11 @@ export function simulateThresholdRelease(s: SimScenario, judge: ThresholdJudge, 
   let evaluations = 0;
   const total = waves.reduce((a, w) => a + w.minBakeSeconds, 0) * 1000;
   for (let now = step * 1000; now <= total + step * 1000; now += step * 1000) {
-    const ev = freshEvidence();
-    traffic(s, ev, waves[wave]!.percentage, step, random);
+    // The judge reads the treatment only: draw its share of the interval's requests and nothing else.
+    const t = emptyArmTotals();
+    const n = Math.round((s.requestsPerSecond * step * waves[wave]!.percentage) / 100);
+    for (let i = 0; i < n; i++) addRequest(t, s.treatment, random);
     evaluations++;
-    const t = ev.treatment as ArmTotals & { latencySketch: LatencySketch };
     const rate = t.requests === 0 ? 0 : t.errors / t.requests;
     const latency = t.latencySketch.count === 0 ? 0 : t.latencySketch.quantile(judge.quantile)!;
     const failed = rate > judge.maxErrorRate || latency > judge.maxLatencyMs;
