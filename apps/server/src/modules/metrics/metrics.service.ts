@@ -56,6 +56,7 @@ export class MetricsService {
   #flushing: Promise<void> | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastPurge = 0;
+  #flushScheduled = false;
 
   constructor(options: MetricsServiceOptions) {
     this.#options = options;
@@ -97,9 +98,19 @@ export class MetricsService {
     group.batches.push(pending);
     this.#pendingRefs.set(ref, group);
     if (!this.writeThrough) return { ...result, duplicate: false, committed: false };
-    void this.flush().catch(() => {});
+    this.#scheduleFlush();
     const fresh = await group.done;
     return { ...result, duplicate: !fresh.has(ref), committed: true };
+  }
+
+  // Requests parsed in the same turn of the event loop join one group: the commit starts on the next turn.
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.flush().catch(() => {});
+    });
   }
 
   /**
