@@ -81,15 +81,41 @@ const weightSets: [string, number][][] = [
     ['zero', 0],
     ['all', 100],
   ],
+  // Given out of order: the layout sorts by key, so these differ from the declared (and from JavaScript's) order.
+  [
+    ['treatment', 50],
+    ['control', 50],
+  ],
+  [
+    ['10', 20],
+    ['9', 30],
+    ['1', 50],
+  ],
+  [
+    ['b', 10],
+    ['B', 20],
+    ['ä', 30],
+    ['a', 40],
+  ],
+  // U+1F600 sorts after U+FFFD by code point (UTF-8 bytes) but before it by UTF-16 code unit.
+  [
+    ['😀', 50],
+    ['\uFFFD', 50],
+  ],
 ];
 for (const weights of weightSets) {
   for (let i = 0; i < 6; i++) splitCases.push({ salt: 'experiment', unitKey: `user-${i}`, weights });
 }
 
+/** Byte-wise comparison of the keys' UTF-8 (via `TextEncoder`): the spec's layout order, computed independently. */
+function compareUtf8Bytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(utf8(a)), Buffer.from(utf8(b)));
+}
+
 function referenceSplit(salt: string, unitKey: string, weights: [string, number][]): [number, string] {
   const b = referenceBucket(`${salt}:split`, unitKey);
   let upper = 0;
-  for (const [variant, weight] of weights) {
+  for (const [variant, weight] of [...weights].sort(([x], [y]) => compareUtf8Bytes(x, y))) {
     upper += Math.round(weight * 1000);
     if (b < upper) return [b, variant];
   }
@@ -99,11 +125,13 @@ function referenceSplit(salt: string, unitKey: string, weights: [string, number]
 const rolloutPercents = [0, 0.001, 1, 12.345, 25, 50, 99.999, 100];
 
 const vectors = {
-  specVersion: 1,
+  specVersion: 2,
   description:
     'Wavegate bucketing conformance vectors (docs/bucketing.md). murmur3: MurmurHash3 x86_32 of utf8Hex bytes with seed. ' +
     'buckets: bucket = floor(murmur3_x86_32(UTF-8(salt + "/" + unitKey), 0) * 100000 / 2^32); rollouts: in = bucket < round(percent * 1000). ' +
-    'splits: splitBucket = bucket under salt + ":split", variant = first whose cumulative round(weight * 1000) exceeds it. ' +
+    'splits: splitBucket = bucket under salt + ":split"; lay the variants out in ascending order of their keys by Unicode ' +
+    'code point (UTF-8 byte order), whatever order weights lists them in; variant = first whose cumulative ' +
+    'round(weight * 1000) exceeds splitBucket. ' +
     'Strings with lone surrogates are encoded as U+FFFD (see utf8Hex).',
   murmur3: murmurInputs.map(([input, seed]) => {
     const bytes = utf8(input);

@@ -654,6 +654,97 @@ cases.push({
   expected: { value: { layout: 'old' }, variant: 'control', reason: 'DEFAULT' },
 });
 
+// Split layout: variants in ascending code-point order of their keys, never the object's key order (spec version 2).
+flags['split-key-order'] = {
+  key: 'split-key-order',
+  type: 'string',
+  variants: { treatment: 'T', control: 'C' },
+  enabled: true,
+  rules: [],
+  serve: { split: { treatment: 50, control: 50 } },
+  offVariant: 'control',
+};
+cases.push({
+  name: 'split key order: control is laid out first although declared second: user-0 (28725) → control',
+  flag: 'split-key-order',
+  context: { userId: 'user-0' },
+  expected: { value: 'C', variant: 'control', reason: 'SPLIT' },
+});
+cases.push({
+  name: 'split key order: user-5 (52796) → treatment',
+  flag: 'split-key-order',
+  context: { userId: 'user-5' },
+  expected: { value: 'T', variant: 'treatment', reason: 'SPLIT' },
+});
+// Integer-like keys: JavaScript enumerates them 1, 9, 10; the layout is "1" [0, 50000), "10" [50000, 70000),
+// "9" [70000, 100000).
+flags['split-numeric-keys'] = {
+  key: 'split-numeric-keys',
+  type: 'string',
+  variants: { '10': 'ten', '9': 'nine', '1': 'one' },
+  enabled: true,
+  rules: [],
+  serve: { split: { '10': 20, '9': 30, '1': 50 } },
+  offVariant: '1',
+};
+const numeric = (variant: string, value: string): Expected => ({ value, variant, reason: 'SPLIT' });
+cases.push({
+  name: 'split numeric keys: user-1 (38759) → 1',
+  flag: 'split-numeric-keys',
+  context: { userId: 'user-1' },
+  expected: numeric('1', 'one'),
+});
+cases.push({
+  name: 'split numeric keys: user-4 (56399) → 10 ("10" sorts before "9")',
+  flag: 'split-numeric-keys',
+  context: { userId: 'user-4' },
+  expected: numeric('10', 'ten'),
+});
+cases.push({
+  name: 'split numeric keys: user-5 (83207) → 9',
+  flag: 'split-numeric-keys',
+  context: { userId: 'user-5' },
+  expected: numeric('9', 'nine'),
+});
+// U+FFFD (EF BF BD) sorts before U+1F600 (F0 9F 98 80) by code point; UTF-16 code units would put the emoji first.
+flags['split-astral'] = {
+  key: 'split-astral',
+  type: 'string',
+  variants: { '😀': 'emoji', '\uFFFD': 'replacement' },
+  enabled: true,
+  rules: [],
+  serve: { split: { '😀': 50, '\uFFFD': 50 } },
+  offVariant: '😀',
+};
+cases.push({
+  name: 'split by code point: user-5 (10094) → U+FFFD',
+  flag: 'split-astral',
+  context: { userId: 'user-5' },
+  expected: { value: 'replacement', variant: '\uFFFD', reason: 'SPLIT' },
+});
+cases.push({
+  name: 'split by code point: user-0 (52055) → U+1F600',
+  flag: 'split-astral',
+  context: { userId: 'user-0' },
+  expected: { value: 'emoji', variant: '😀', reason: 'SPLIT' },
+});
+// A boolean rollout without a variant serves the true variant first in code-point order ("on" before "yes").
+flags['rollout-two-true'] = {
+  key: 'rollout-two-true',
+  type: 'boolean',
+  variants: { yes: true, on: true, off: false },
+  enabled: true,
+  rules: [{ serve: { rollout: 100 } }],
+  serve: { variant: 'off' },
+  offVariant: 'off',
+};
+cases.push({
+  name: 'rollout of a boolean flag with two true variants serves the first by code point',
+  flag: 'rollout-two-true',
+  context: { userId: 'user-0' },
+  expected: IN(),
+});
+
 // Errors ------------------------------------------------------------------------------------------------------------
 const PARSE: Expected = { value: false, variant: 'off', reason: 'ERROR', errorCode: 'PARSE_ERROR' };
 boolFlag('bad-variant', [], { variant: 'nope' });
@@ -678,6 +769,21 @@ boolFlag('bad-semver-operand', [
 ]);
 cases.push({ name: 'bad semver operand', flag: 'bad-semver-operand', context: {}, expected: PARSE });
 boolFlag('bad-weights', [], { split: { on: 50, off: 40 } });
+flags['split-same-bytes'] = {
+  key: 'split-same-bytes',
+  type: 'string',
+  variants: { '\ud800': 'lone', '\uFFFD': 'replacement', off: 'off' },
+  enabled: true,
+  rules: [],
+  serve: { split: { '\ud800': 50, '\uFFFD': 50 } },
+  offVariant: 'off',
+};
+cases.push({
+  name: 'split variants with the same UTF-8 bytes (a lone surrogate encodes as U+FFFD) have no order',
+  flag: 'split-same-bytes',
+  context: { userId: 'u' },
+  expected: { value: 'off', variant: 'off', reason: 'ERROR', errorCode: 'PARSE_ERROR' },
+});
 cases.push({
   name: 'split weights not summing to 100',
   flag: 'bad-weights',
@@ -732,7 +838,7 @@ cases.push({
 });
 
 const vectors = {
-  specVersion: 1,
+  specVersion: 2,
   description:
     'Wavegate evaluation conformance vectors. For each case: evaluate flags[case.flag] with case.context and the ' +
     'segments below, or build a snapshot {version: 1, project: "spec", environment: "spec", flags, segments} and ' +

@@ -6,6 +6,7 @@
  */
 
 import { type Murmur3State, murmur3_x86_32, murmur3Continue, murmur3Prefix } from './murmur3.js';
+import { compareCodePoints } from './utf8.js';
 
 /** Number of buckets: 0.001% resolution. */
 export const BUCKET_COUNT = 100_000;
@@ -66,4 +67,33 @@ export class Bucketer {
   bucket(unitKey: string): number {
     return Math.floor((murmur3Continue(this.state, unitKey) * BUCKET_COUNT) / TWO_POW_32);
   }
+}
+
+/**
+ * The variant keys of a split in layout order: ascending by Unicode code point (UTF-8 byte order), whatever the
+ * order of the object's keys. Splits are laid out over the buckets in this order (`docs/bucketing.md` §7).
+ * @example splitOrder({ '10': 20, b: 30, '9': 25, a: 25 }) // ['10', '9', 'a', 'b']
+ */
+export function splitOrder(split: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(split).sort(compareCodePoints);
+}
+
+/**
+ * The variant a unit gets in a split of weights (percentages, at most three decimals, summing to 100) under a
+ * flag's salt: variants in {@link splitOrder} each take `round(weight × 1000)` buckets of `salt + ":split"`.
+ * Undefined when the weights do not cover the unit's bucket (they sum to less than 100).
+ * @example splitVariant('checkout-v2', 'user-1', { green: 50, blue: 50 }) // 'blue' or 'green', stable
+ */
+export function splitVariant(
+  salt: string,
+  unitKey: string,
+  split: Readonly<Record<string, number>>,
+): string | undefined {
+  const b = bucket(splitSalt(salt), unitKey);
+  let upper = 0;
+  for (const variant of splitOrder(split)) {
+    upper += rolloutThreshold(split[variant]!);
+    if (b < upper) return variant;
+  }
+  return undefined;
 }

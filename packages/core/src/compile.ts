@@ -5,7 +5,7 @@
  * @module
  */
 
-import { BUCKET_COUNT, Bucketer, SPLIT_SALT_SUFFIX } from './bucket.js';
+import { BUCKET_COUNT, Bucketer, SPLIT_SALT_SUFFIX, splitOrder } from './bucket.js';
 import type { EvaluationContext, EvaluationResult, Flag, FlagType, JsonValue, Segment } from './model.js';
 import {
   type CompiledCondition,
@@ -16,6 +16,7 @@ import {
   testAll,
 } from './operators.js';
 import { errorResult, frozenCopy, Outcome } from './results.js';
+import { compareCodePoints } from './utf8.js';
 
 const S_VARIANT = 0;
 const S_SPLIT = 1;
@@ -29,7 +30,7 @@ class CompiledServe {
     readonly kind: number,
     /** VARIANT: the one outcome; ROLLOUT: the treatment outcome; SPLIT: unused (see `outcomes`). */
     readonly outcome: Outcome | null,
-    /** SPLIT: one outcome per variant, in declared order, with `cumulative` bucket bounds. */
+    /** SPLIT: one outcome per variant, in code-point order of the keys, with `cumulative` bucket bounds. */
     readonly outcomes: Outcome[],
     readonly cumulative: number[],
     readonly threshold: number,
@@ -164,7 +165,8 @@ function compileServe(b: Build, serve: unknown, ruleIndex: number, where: string
     if (typeof p !== 'number' || !(p >= 0 && p <= 100)) throw new FlagDataError(`${where}: rollout must be 0–100`);
     let variant = serve.variant;
     if (variant === undefined && b.flag.type === 'boolean') {
-      variant = Object.keys(b.variants).find((k) => b.variants[k] === true);
+      // The first in code-point order, not object key order, if several variants are true.
+      variant = splitOrder(b.variants).find((k) => b.variants[k] === true);
     }
     if (variant === undefined) throw new FlagDataError(`${where}: rollout needs a variant`);
     const value = variantValue(b, variant, where);
@@ -178,7 +180,15 @@ function compileServe(b: Build, serve: unknown, ruleIndex: number, where: string
     const outcomes: Outcome[] = [];
     const cumulative: number[] = [];
     let total = 0;
-    for (const variant of Object.keys(split)) {
+    const order = splitOrder(split);
+    for (let k = 1; k < order.length; k++) {
+      if (compareCodePoints(order[k - 1]!, order[k]!) === 0) {
+        throw new FlagDataError(
+          `${where}: split variants ${JSON.stringify(order[k - 1])} and ${JSON.stringify(order[k])} have the same UTF-8 bytes`,
+        );
+      }
+    }
+    for (const variant of order) {
       const w = split[variant];
       if (typeof w !== 'number' || !(w >= 0 && w <= 100))
         throw new FlagDataError(`${where}: bad weight for ${variant}`);

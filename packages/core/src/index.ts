@@ -14,6 +14,6 @@ export { type Murmur3State, murmur3_x86_32, murmur3Continue, murmur3Prefix } fro
 export * from './release/index.js';
 export { compareSemVer, parseSemVer, type SemVer } from './semver.js';
 export * from './stats/index.js';
-export { utf8Bytes } from './utf8.js';
+export { compareCodePoints, utf8Bytes } from './utf8.js';
 export { type ValidateOptions, validateFlag, validateSegment, validateSnapshot } from './validate.js';
 export { scalarKey, toNumber, unitKeyOf } from './values.js';

@@ -8,8 +8,10 @@
  * @module
  */
 
+import { splitOrder } from './bucket.js';
 import { valueFitsType } from './compile.js';
 import type { Flag, FlagType, Segment, Snapshot, ValidationResult } from './model.js';
+import { compareCodePoints } from './utf8.js';
 import {
   type ConditionCheckOptions,
   checkCondition,
@@ -85,6 +87,13 @@ function checkSplit(p: Problems, path: string, serve: Record<string, unknown>, f
     }
   }
   if (weightsOk && Math.abs(sum - 100) > 1e-9) p.add(at, 'weights_sum', `weights sum to ${sum}, not 100`);
+  // Splits are laid out in code-point order of their keys; keys that differ only in lone surrogates have no order.
+  const order = splitOrder(split);
+  for (let k = 1; k < order.length; k++) {
+    if (compareCodePoints(order[k - 1]!, order[k]!) === 0) {
+      p.add(childPath(at, order[k]!), 'duplicate_variant', 'two split variants have the same UTF-8 bytes');
+    }
+  }
 }
 
 function checkRollout(p: Problems, path: string, serve: Record<string, unknown>, flag: FlagShape): void {

@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   Bucketer,
   bucket,
+  compileFlag,
+  type Flag,
   inRollout,
   murmur3_x86_32,
   murmur3Continue,
   murmur3Prefix,
+  splitVariant,
   utf8Bytes,
 } from '../src/index.js';
 import { referenceBucket, referenceMurmur3, referenceMurmur3String } from './reference-murmur3.js';
@@ -40,8 +43,8 @@ describe('reference murmur3 (independent implementation)', () => {
 });
 
 describe('spec/bucketing.json', () => {
-  it('is version 1 and matches the reference implementation (no drift)', () => {
-    expect(vectors.specVersion).toBe(1);
+  it('is version 2 and matches the reference implementation (no drift)', () => {
+    expect(vectors.specVersion).toBe(2);
     for (const v of vectors.murmur3) {
       expect(v.utf8Hex).toBe(hex(new TextEncoder().encode(v.input)));
       expect(referenceMurmur3(Buffer.from(v.utf8Hex, 'hex'), v.seed)).toBe(v.hash);
@@ -62,8 +65,34 @@ describe('spec/bucketing.json', () => {
     for (const r of v.rollouts) expect(inRollout(v.salt, v.unitKey, r.percent)).toBe(r.in);
   });
 
+  it('has splits whose weights are listed out of layout order (so the order they are given in must not matter)', () => {
+    const unsorted = vectors.splits.filter((v) => {
+      const keys = v.weights.map(([k]) => k);
+      const byBytes = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      return keys.join('\0') !== byBytes.join('\0');
+    });
+    expect(unsorted.length).toBeGreaterThanOrEqual(12);
+    // An astral key next to U+FFFD: code-point order and UTF-16 order disagree.
+    expect(vectors.splits.some((v) => v.weights.some(([k]) => k === '\uFFFD'))).toBe(true);
+  });
+
   it.each(vectors.splits)('split $salt/$unitKey → $variant', (v) => {
     expect(new Bucketer(`${v.salt}:split`).bucket(v.unitKey)).toBe(v.splitBucket);
+    expect(splitVariant(v.salt, v.unitKey, Object.fromEntries(v.weights))).toBe(v.variant);
+    const variants = Object.fromEntries(v.weights.map(([k]) => [k, k]));
+    for (const weights of [v.weights, [...v.weights].reverse()]) {
+      const flag: Flag = {
+        key: 'f',
+        salt: v.salt,
+        type: 'string',
+        variants,
+        enabled: true,
+        rules: [],
+        serve: { split: Object.fromEntries(weights) },
+        offVariant: v.weights[0]![0],
+      };
+      expect(compileFlag(flag).evaluate({ userId: v.unitKey }).variant).toBe(v.variant);
+    }
   });
 });
 

@@ -44,8 +44,8 @@ function compared(result: EvaluationResult): Record<string, unknown> {
 }
 
 describe('spec/evaluation.json', () => {
-  it('is version 1 and covers every operator', () => {
-    expect(vectors.specVersion).toBe(1);
+  it('is version 2 and covers every operator', () => {
+    expect(vectors.specVersion).toBe(2);
     const used = new Set(
       Object.values(vectors.flags).flatMap((f) =>
         (f.rules ?? []).flatMap((r) => (r.conditions ?? []).map((c) => c.op)),
