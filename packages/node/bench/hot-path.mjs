@@ -99,5 +99,42 @@ const outcomeNs = measure((c) => {
   return true;
 });
 console.log(`record a request outcome (2 variants): ${outcomeNs.toFixed(1)} ns`);
+// OpenFeature: the SDK's floor (a trivial provider) against WavegateProvider, same client calls.
+const { OpenFeature } = await import('@openfeature/server-sdk');
+const { WavegateProvider } = await import('@wavegate/node/openfeature');
+const trivial = {
+  metadata: { name: 'trivial' },
+  runsOn: 'server',
+  resolveBooleanEvaluation: (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' }),
+  resolveStringEvaluation: (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' }),
+  resolveNumberEvaluation: (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' }),
+  resolveObjectEvaluation: (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' }),
+};
+await OpenFeature.setProviderAndWait('trivial', trivial);
+await OpenFeature.setProviderAndWait('wavegate', new WavegateProvider(plain));
+async function measureAsync(fn) {
+  const runs = [];
+  for (let r = 0; r < 7; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) await fn(contexts[i]);
+    runs.push(Number(process.hrtime.bigint() - t0) / N);
+  }
+  runs.sort((a, b) => a - b);
+  return runs[3];
+}
+const floorClient = OpenFeature.getClient('trivial');
+const wgClient = OpenFeature.getClient('wavegate');
+for (let warm = 0; warm < 2; warm++) {
+  const floor = await measureAsync((c) => floorClient.getBooleanValue('checkout-v2', false, c));
+  const wg = await measureAsync((c) =>
+    wgClient.getBooleanValue('checkout-v2', false, { targetingKey: c.userId, country: c.country }),
+  );
+  if (warm === 1) {
+    console.log(
+      `OpenFeature getBooleanValue: trivial provider ${floor.toFixed(0)} ns, WavegateProvider ${wg.toFixed(0)} ns (${((wg / floor - 1) * 100).toFixed(0)}%)`,
+    );
+  }
+}
+
 await Promise.race([plain.close(), withMetrics.close(), new Promise((r) => setTimeout(r, 100))]);
 process.exit(0);
