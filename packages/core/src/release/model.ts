@@ -98,24 +98,29 @@ export interface ReleaseDefinition {
   nStar?: number;
 }
 
-/** A custom metric's totals in one arm (a proportion reports values 0 or 1: `sum` is then the count of events). */
+/**
+ * A custom metric's totals in one arm: `count` observations with their sum and sum of squares (a proportion reports
+ * values 0 or 1, so `sum` is the count of events). `units` (distinct units that reported it) is informative.
+ */
 export interface CustomTotals {
-  n: number;
+  count: number;
   sum: number;
   sumSquares: number;
+  units?: number;
 }
 
 /**
- * Totals of one arm over the current wave's window, as the metrics module gives them. `sum` and `sumSquares` are
- * of request latency in milliseconds.
+ * Totals of one arm over the current wave's window, in the shape of the server's metrics module
+ * (`ArmTotals` of `apps/server/src/modules/metrics`), which passes as is.
  */
 export interface ArmTotals {
   /** Distinct units seen (approximately); the sample-ratio test counts these. */
   units: number;
+  /** Evaluations that served this arm (informative). */
+  exposures?: number;
   requests: number;
   errors: number;
-  sum: number;
-  sumSquares: number;
+  /** Every request latency (ms) of the arm, merged; null when none was reported. */
   latencySketch: SketchJson | LatencySketch | null;
   custom: Record<string, CustomTotals>;
 }

@@ -20,10 +20,8 @@ function arm(requests: number, errors: number, slowMs = 300): ArmTotals {
     units: requests,
     requests,
     errors,
-    sum: 100 * requests,
-    sumSquares: 100 * 100 * requests,
     latencySketch: requests === 0 ? null : sketch(100, requests - slow, slowMs, slow),
-    custom: { checkout: { n: requests, sum: requests * 0.1, sumSquares: requests * 0.1 } },
+    custom: { checkout: { count: requests, sum: requests * 0.1, sumSquares: requests * 0.1, units: requests } },
   };
 }
 

@@ -9,6 +9,7 @@ import {
   judgeCompare,
   judgeLimit,
   LatencySketch,
+  type MeanArm,
   parseSketch,
   type SketchJson,
   Verdict,
@@ -17,6 +18,7 @@ import {
   type AlertsGate,
   type ArmTotals,
   type CompareGate,
+  type CustomTotals,
   type FiringAlert,
   type LimitGate,
   type ReleaseEvidence,
@@ -70,7 +72,11 @@ function proportionArm(gate: CompareGate, arm: ArmTotals): { n: number; x: numbe
     return { n: sketch.count, x: countAbove(sketch, m.thresholdMs) };
   }
   const c = arm.custom[(m as { metric: string }).metric];
-  return c === undefined ? { n: 0, x: 0 } : { n: c.n, x: c.sum };
+  return c === undefined ? { n: 0, x: 0 } : { n: c.count, x: c.sum };
+}
+
+function meanArm(c: CustomTotals | undefined): MeanArm {
+  return c === undefined ? { n: 0, sum: 0, sumSquares: 0 } : { n: c.count, sum: c.sum, sumSquares: c.sumSquares };
 }
 
 /** Judge a `compare` gate on the two arms. */
@@ -79,9 +85,8 @@ export function judgeCompareGate(gate: CompareGate, ev: ReleaseEvidence, s: Gate
   const options = { direction, tolerance: gate.tolerance, ...s };
   if (gate.metric.kind === 'custom_mean') {
     const name = gate.metric.metric;
-    const empty = { n: 0, sum: 0, sumSquares: 0 };
-    const treatment = ev.treatment.custom[name] ?? empty;
-    const control = ev.control.custom[name] ?? empty;
+    const treatment = meanArm(ev.treatment.custom[name]);
+    const control = meanArm(ev.control.custom[name]);
     return judgeCompare({ metric: 'mean', treatment, control }, options);
   }
   const treatment = proportionArm(gate, ev.treatment);
@@ -100,8 +105,7 @@ export function judgeLimitGate(gate: LimitGate, ev: ReleaseEvidence, s: GateSett
     case 'error_rate':
       return judgeLimit({ metric: 'proportion', treatment: { n: t.requests, x: t.errors } }, options);
     case 'custom_mean': {
-      const c = t.custom[gate.metric.metric] ?? { n: 0, sum: 0, sumSquares: 0 };
-      return judgeLimit({ metric: 'mean', treatment: c }, options);
+      return judgeLimit({ metric: 'mean', treatment: meanArm(t.custom[gate.metric.metric]) }, options);
     }
     default: {
       const sketch = sketchOf(t.latencySketch);

@@ -45,17 +45,15 @@ export interface SimResult {
 
 /** An empty {@link ArmTotals} whose sketch is a live {@link LatencySketch}. */
 export function emptyArmTotals(): ArmTotals & { latencySketch: LatencySketch } {
-  return { units: 0, requests: 0, errors: 0, sum: 0, sumSquares: 0, latencySketch: new LatencySketch(), custom: {} };
+  return { units: 0, requests: 0, errors: 0, latencySketch: new LatencySketch(), custom: {} };
 }
 
-/** Add one request drawn from `profile` to `arm`; each request is its own unit. */
+/** Add one request drawn from `profile` to `arm` (its sketch); each request is its own unit. */
 export function addRequest(arm: ArmTotals & { latencySketch: LatencySketch }, p: ArmProfile, random: Random): void {
   arm.units++;
   arm.requests++;
   if (random() < p.errorRate) arm.errors++;
   const ms = p.latencyMedianMs * Math.exp(p.latencySigma * normalDraw(random));
-  arm.sum += ms;
-  arm.sumSquares += ms * ms;
   arm.latencySketch.add(ms);
 }
 
