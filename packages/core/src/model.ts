@@ -86,7 +86,10 @@ export interface ServeVariant {
   variant: string;
 }
 
-/** Serve variants by weight (percentages summing to 100, up to three decimals), sticky on `stickiness`. */
+/**
+ * Serve variants by weight (percentages summing to 100, up to three decimals), sticky on `stickiness`. The variants
+ * take the buckets in code-point order of their keys; the object's key order does not matter (`docs/bucketing.md` §7).
+ */
 export interface ServeSplit {
   split: Record<string, number>;
   /** Context attribute that identifies the unit. Default `userId` (with `targetingKey` as its alias). */
@@ -101,7 +104,7 @@ export interface ServeSplit {
  */
 export interface ServeRollout {
   rollout: number;
-  /** Variant served inside the rollout. Default for boolean flags: the variant whose value is `true`. */
+  /** Variant served inside the rollout. Default for boolean flags: the variant whose value is `true` (the first by code point if several). */
   variant?: string;
   stickiness?: string;
 }
