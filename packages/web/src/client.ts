@@ -182,7 +182,8 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   private readonly onVisibility = () => this.visibilityChanged();
 
   private flushTimer: TimerHandle | undefined;
-  private sendQueue: { id: string; body: string }[] = [];
+  /** Batches to send; `dropped` = the dropped windows a batch reports (re-counted if it is dropped itself). */
+  private sendQueue: { id: string; body: string; dropped: number }[] = [];
   private sending = false;
   private sendFailures = 0;
 
@@ -400,10 +401,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     if (batch === undefined) return;
     this.sendQueue.push(batch);
     const excess = this.sendQueue.length - this.maxQueuedBatches;
-    if (excess > 0) {
-      this.sendQueue.splice(0, excess);
-      this.metrics?.countDropped(excess);
-    }
+    if (excess > 0) for (const lost of this.sendQueue.splice(0, excess)) this.metrics?.countDropped(1 + lost.dropped);
   }
 
   private onFlushTimer(): void {
@@ -429,6 +427,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
         const outcome = await this.post(batch);
         if (outcome === 'accepted' || outcome === 'refused') {
           this.sendQueue.shift();
+          if (outcome === 'refused') this.metrics?.countDropped(1 + batch.dropped);
           this.sendFailures = 0;
           continue;
         }

@@ -120,8 +120,11 @@ export class MetricsCollector {
     this.droppedWindows += windows;
   }
 
-  /** Closes the current window; returns its batch (id and JSON body), or undefined when nothing was counted. */
-  cut(configVersion: number | null): { id: string; body: string } | undefined {
+  /**
+   * Closes the current window; returns its batch (id, JSON body, and the dropped windows it reports), or undefined
+   * when nothing was counted.
+   */
+  cut(configVersion: number | null): { id: string; body: string; dropped: number } | undefined {
     const end = this.clock.now();
     const start = this.windowStart;
     this.windowStart = end;
@@ -144,7 +147,8 @@ export class MetricsCollector {
       dropped: { windows: this.droppedWindows },
       windows: [{ start, end: Math.max(end, start + 1), series }],
     };
+    const dropped = this.droppedWindows;
     this.droppedWindows = 0;
-    return { id: batch.batchId, body: JSON.stringify(batch) };
+    return { id: batch.batchId, body: JSON.stringify(batch), dropped };
   }
 }
