@@ -274,3 +274,27 @@ async function close(url: string): Promise<void> {
   server?.closeAllConnections();
   await new Promise<void>((resolve) => server?.close(() => resolve()));
 }
+
+describe('metrics units', () => {
+  it('counts distinct units on a chosen attribute, numbers included, and none without one', async () => {
+    const { server, client } = await setup({});
+    const custom = new Wavegate({
+      url: server.url,
+      token: server.token,
+      clock: new ManualClock(),
+      random: () => 0.5,
+      metrics: { unitAttribute: 'accountId' },
+    });
+    cleanups.push(() => custom.close());
+    await custom.ready();
+    for (let i = 0; i < 50; i++) custom.getString('banner', { accountId: i % 10 }, '');
+    custom.getString('banner', { userId: 'ignored' }, '');
+    custom.flushMetrics();
+    await posts(server, 1);
+    const banner = allSeries(bodies(server)).filter((s) => s.flag === 'banner');
+    expect(banner).toHaveLength(1);
+    expect(banner[0]?.evaluations).toBe(51);
+    expect(banner[0]?.units?.estimate).toBe(10);
+    client.flushMetrics();
+  });
+});

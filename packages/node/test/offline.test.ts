@@ -155,3 +155,26 @@ describe('offline and outages', () => {
     expect(server.requests.at(-1)?.headers['last-event-id']).toBe('7');
   });
 });
+
+describe('cache write failures', () => {
+  it('reports CACHE on error and keeps serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wg-node-'));
+    const blocker = join(dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    const server = await new ContractServer(sampleSnapshot(2)).start();
+    cleanups.push(() => server.stop());
+    const client = track(
+      new Wavegate({
+        url: server.url,
+        token: server.token,
+        cacheFile: join(blocker, 'cache.json'),
+        clock: new ManualClock(),
+        metrics: false,
+      }),
+    );
+    const failed = nextEvent(client, 'error');
+    await client.ready();
+    expect((await failed)[0]).toMatchObject({ code: 'CACHE' });
+    expect(client.isEnabled('checkout-v2', { userId: 'u' })).toBe(true);
+  });
+});
