@@ -184,7 +184,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   private flushTimer: TimerHandle | undefined;
   /** Batches to send; `dropped` = the dropped windows a batch reports (re-counted if it is dropped itself). */
   private sendQueue: { id: string; body: string; dropped: number }[] = [];
-  private sending = false;
+  private sendChain: Promise<void> = Promise.resolve();
   private sendFailures = 0;
 
   /** Creates the client and starts fetching at once (the constructor never throws on network problems). */
@@ -388,7 +388,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   async flush(): Promise<void> {
     if (!this.metrics) return;
     this.enqueue();
-    await this.sendQueued(true);
+    await this.sendQueued();
   }
 
   /** Batches waiting to be accepted by the server. */
@@ -408,7 +408,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     this.flushTimer = undefined;
     if (this.closed) return;
     this.enqueue();
-    void this.sendQueued(false).finally(() => {
+    void this.sendQueued().finally(() => {
       if (this.closed) return;
       const wait =
         this.sendFailures === 0
@@ -418,24 +418,25 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     });
   }
 
-  private async sendQueued(once: boolean): Promise<void> {
-    if (this.sending) return;
-    this.sending = true;
-    try {
-      while (this.sendQueue.length > 0) {
-        const batch = this.sendQueue[0]!;
-        const outcome = await this.post(batch);
-        if (outcome === 'accepted' || outcome === 'refused') {
-          this.sendQueue.shift();
-          if (outcome === 'refused') this.metrics?.countDropped(1 + batch.dropped);
-          this.sendFailures = 0;
-          continue;
-        }
-        this.sendFailures++;
-        if (once || outcome === 'retry') break;
+  /** Sends queued batches; calls run one after another (one batch in flight at a time). */
+  private sendQueued(): Promise<void> {
+    this.sendChain = this.sendChain.then(() => this.sendLoop()).catch(() => {});
+    return this.sendChain;
+  }
+
+  private async sendLoop(): Promise<void> {
+    while (this.sendQueue.length > 0) {
+      const batch = this.sendQueue[0]!;
+      const outcome = await this.post(batch);
+      if (outcome === 'accepted' || outcome === 'refused') {
+        this.sendQueue.shift();
+        if (outcome === 'refused') this.metrics?.countDropped(1 + batch.dropped);
+        this.sendFailures = 0;
+        continue;
       }
-    } finally {
-      this.sending = false;
+      // Not taken: keep it (and what follows) for the next flush.
+      this.sendFailures++;
+      break;
     }
   }
 
@@ -760,7 +761,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     if (this.closed) return;
     if (this.metrics) {
       this.enqueue();
-      await this.sendQueued(true).catch(() => {});
+      await this.sendQueued().catch(() => {});
     }
     this.closed = true;
     this.generation++;
