@@ -22,7 +22,7 @@ const { anchorFactories } = await import('./lib/anchors.mjs');
 const { floorAdapter } = await import('./lib/floor.mjs');
 const { wavegateAdapters } = await import('./lib/wavegate.mjs');
 const { makeUnits, COUNTRIES } = await import('./lib/contexts.mjs');
-const { markdownTable, median, machine, ns } = await import('./lib/stats.mjs');
+const { gitHead, markdownTable, median, machine, ns } = await import('./lib/stats.mjs');
 
 const FLAGS = ['simple', 'checkout-v2'];
 const GOALS = { checkoutNs: 150, checkoutSpeedup: 5, simpleNs: 30 };
@@ -199,6 +199,7 @@ const md = `# Evaluation benchmark results
 
 - Date: ${new Date().toISOString()}
 - Machine: ${m.nproc} CPUs (nproc), ${m.cpu}, Node ${m.node}
+- Code: commit ${gitHead()} of the repository (uncommitted changes in the tree are not recorded)
 - Command: \`${command}\` after \`npm run build\` (\`npm run bench:eval\` does both with the defaults)
 - Load average at start (1/5/15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')} — the machine is shared, so other work may run alongside
 - Workload: ${N.toLocaleString('en-US')} distinct prebuilt contexts (userId \`user-N\`, country cycling VN/US/DE/FR);

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startBare } from './lib/bare-target.mjs';
 import { cpuSeconds, load, rssMb } from './lib/server-harness.mjs';
-import { machine, markdownTable } from './lib/stats.mjs';
+import { gitHead, machine, markdownTable } from './lib/stats.mjs';
 import { startUnleash } from './lib/unleash-target.mjs';
 import { startWavegate } from './lib/wavegate-target.mjs';
 
@@ -169,6 +169,7 @@ const md = `# Server benchmark results
 
 - Date: ${new Date().toISOString()}
 - Machine: ${m.nproc} CPUs (nproc), ${m.cpu}, Node ${m.node}; PostgreSQL at ${new URL(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:54329').host}
+- Code: commit ${gitHead()} of the repository (uncommitted changes in the tree are not recorded)
 - Command: \`${command}\` (after \`npm run build\`)
 - Load average at start (1/5/15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(' / ')} on ${m.nproc} CPUs — the machine is shared;
   req/s and p99 move with other work, server CPU µs/req much less
