@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from 'wavegate';
 import { admin, arrange } from '../../test/helpers.js';
 import { ManualClock } from '../../test/manual-clock.js';
+import { TcpProxy } from '../../test/tcp-proxy.js';
 import { WavegateWebProvider } from './provider.js';
 
 type Running = Awaited<ReturnType<typeof startServer>>;
@@ -74,6 +75,40 @@ describe('WavegateWebProvider', () => {
     clock.advance(1000);
     expect(await changed).toEqual(['checkout']);
     expect(of.getBooleanDetails('checkout', true)).toMatchObject({ value: false, reason: 'DISABLED' });
+  });
+
+  it('a timed-out initialization leaves ERROR, then READY when the server answers', async () => {
+    const { frontend } = await arrange(call, 'of-late');
+    const proxy = new TcpProxy(Number(new URL(server.url).port));
+    await proxy.up();
+    await proxy.down();
+    const clock = new ManualClock();
+    const provider = new WavegateWebProvider({
+      url: proxy.url,
+      token: frontend,
+      clock,
+      random: () => 0.5,
+      metrics: false,
+    });
+    try {
+      const firstFailure = new Promise<void>((resolve) => provider.client.on('error', () => resolve()));
+      const init = OpenFeature.setProviderAndWait('of-late', provider, { targetingKey: 'u1' });
+      await firstFailure;
+      const retryFailed = new Promise<void>((resolve) => provider.client.on('error', () => resolve()));
+      clock.advance(10_000);
+      await expect(init).rejects.toMatchObject({ code: 'READY_TIMEOUT' });
+      await retryFailed;
+      const of = OpenFeature.getClient('of-late');
+      expect(of.providerStatus).toBe(ProviderStatus.ERROR);
+      const ready = new Promise<void>((resolve) => of.addHandler(ProviderEvents.Ready, () => resolve()));
+      await proxy.up();
+      clock.advance(2_000);
+      await ready;
+      expect(of.providerStatus).toBe(ProviderStatus.READY);
+      expect(of.getBooleanValue('checkout', false)).toBe(true);
+    } finally {
+      await proxy.down();
+    }
   });
 
   it('a refused token makes initialization fatal', async () => {

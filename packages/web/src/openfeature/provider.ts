@@ -71,7 +71,8 @@ export class WavegateWebProvider implements Provider {
   /** Evaluates OpenFeature's static context and waits for the answer; a refused token is fatal. */
   async initialize(context?: EvaluationContext): Promise<void> {
     try {
-      if (context !== undefined) await this.client.setContext(context);
+      // A failed first fetch is retried by the client; ready() says when to give up (timeout, refused token).
+      if (context !== undefined) await this.client.setContext(context).catch(() => {});
       await this.client.ready();
     } catch (error) {
       if ((error as { code?: string }).code === 'UNAUTHENTICATED') throw new ProviderFatalError(String(error));
