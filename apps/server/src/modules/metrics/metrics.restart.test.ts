@@ -130,4 +130,19 @@ describe('a failed commit', () => {
     expect(rows.map((r) => [r.key.metric, r.value.count])).toEqual([['$exposures', 5]]);
     await service.close();
   });
+
+  it('buffered: close reports a failed last commit instead of throwing', async () => {
+    const errors: unknown[] = [];
+    const service = new MetricsService({
+      store: new FlakyStore(new SqlMetricsStore(db), 1),
+      clock: new ManualClock('2026-03-01T00:00:00.000Z'),
+      writeThrough: false,
+      flushIntervalMs: 3_600_000,
+      onFlushError: (error) => errors.push(error),
+    });
+    await service.ingest(scope, batch([{ start: T0 - W, series: [series({ evaluations: 1 })] }]) as never);
+    await expect(service.close()).resolves.toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+  });
 });

@@ -122,11 +122,18 @@ export class MetricsService {
     return this.#flushing;
   }
 
-  /** Stops the timer and commits what is queued. */
+  /**
+   * Stops the timer and commits what is queued. Never throws (shutdown goes on): a failed last commit is reported
+   * to `onFlushError`, and its batches are lost when not writing through.
+   */
   async close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.flush();
+    try {
+      await this.flush();
+    } catch (error) {
+      this.#options.onFlushError?.(error);
+    }
   }
 
   /** Committed buckets of one flag (queued batches are committed first, so reads see every acknowledged batch). */
