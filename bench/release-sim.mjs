@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mulberry32, simulateRelease, simulateThresholdRelease } from '@wavegate/core';
+import { linePlotPng } from './lib/png-plot.mjs';
+import { gitHead } from './lib/stats.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -130,10 +132,10 @@ for (const [name, judge] of [
   console.log(`${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`, { aa, errors, latency });
 }
 
-// Detection time against effect size (error rate 1% → x), Wavegate and the first Flagger-style judge.
-const effects = [0.0125, 0.015, 0.0175, 0.02, 0.03, 0.05];
+// Detection time against effect size (error rate 1% → x): Wavegate, the Flagger-style and the Argo-style judge.
+const effects = [0.0125, 0.015, 0.0175, 0.02, 0.025, 0.03, 0.04, 0.05];
 const effectRows = [];
-const flagger = Object.values(judges)[0];
+const [flagger, argo] = Object.values(judges);
 for (const rate of effects) {
   if (overBudget()) break;
   const s = { ...scenarios.errors, treatment: { ...healthy, errorRate: rate }, maxSeconds: 4 * BAKE + 1200 };
@@ -141,6 +143,7 @@ for (const rate of effects) {
     rate,
     wavegate: summarise(run(N_EFF, 300_000, s, null)),
     flagger: summarise(run(N_EFF, 300_000, s, flagger)),
+    argo: summarise(run(N_EFF, 300_000, s, argo)),
   });
   console.log(`effect ${rate}`, effectRows.at(-1));
 }
@@ -153,6 +156,7 @@ const lines = [
   `- Date: ${new Date().toISOString()}`,
   `- Machine: ${cpus().length} CPUs, ${cpus()[0]?.model ?? 'unknown'}, Node ${process.version}; load average at the end ${l1} / ${l5} / ${l15}`,
   `- Command: \`node bench/release-sim.mjs --releases ${N_AA} --regressions ${N_REG} --effects ${N_EFF} --budget ${args.budget}\` after \`npm run build\` (${elapsed} s of wall time)`,
+  `- Code: commit ${gitHead()} of the repository (uncommitted changes in the tree are not recorded)`,
   `- Plan: waves 10 / 25 / 50 / 100% with ${BAKE} virtual seconds of bake each, minSamples 1000; gates: error rate < 5%, p95 < 500 ms, no critical alert, error rate no worse than control by more than 0.5 points, rate of requests slower than 250 ms no worse than control by more than 1 point; α = 0.05, N* = 5000; evaluated every 10 virtual seconds.`,
   `- Traffic: 1% errors, log-normal latency (median 100 ms, p95 200 ms). Healthy releases: ${AA_RPS} req/s through the rule (10 req/s in the treatment at 10%). Regressions: ${REG_RPS} req/s through the rule, so **100 req/s in the treatment** (and 900 in the control) at the first wave, where every regression starts; "errors ×2": 1% → 2%; "latency ×2": every request twice as slow (p95 200 → 400 ms, still under the 500 ms limit).`,
   '- Threshold judges look at the treatment only, every minute, and waves advance on bake time alone.',
@@ -170,14 +174,36 @@ const lines = [
   '',
   `${N_EFF} releases per cell. Wavegate's compare gate tolerates 0.5 points, so 1.25% and 1.5% are inside the tolerance: completing them is the intended outcome.`,
   '',
-  '| treatment error rate | Wavegate: rolled back | median / p90 | Flagger-style (1.5%, 5 in a row): rolled back | median / p90 |',
-  '| ---: | ---: | ---: | ---: | ---: |',
+  '| treatment error rate | Wavegate: rolled back | median / p90 | Flagger-style (1.5%, 5 in a row): rolled back | median / p90 | Argo-style (1.5%, failureLimit 3): rolled back | median / p90 |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...effectRows.map(
     (e) =>
-      `| ${(e.rate * 100).toFixed(2)}% | ${pct(e.wavegate.rolled, e.wavegate.n)} | ${fmtS(e.wavegate.median)} / ${fmtS(e.wavegate.p90)} | ${pct(e.flagger.rolled, e.flagger.n)} | ${fmtS(e.flagger.median)} / ${fmtS(e.flagger.p90)} |`,
+      `| ${(e.rate * 100).toFixed(2)}% | ${pct(e.wavegate.rolled, e.wavegate.n)} | ${fmtS(e.wavegate.median)} / ${fmtS(e.wavegate.p90)} | ${pct(e.flagger.rolled, e.flagger.n)} | ${fmtS(e.flagger.median)} / ${fmtS(e.flagger.p90)} | ${pct(e.argo.rolled, e.argo.n)} | ${fmtS(e.argo.median)} / ${fmtS(e.argo.p90)} |`,
   ),
+  '',
+  '![Median time to roll back (minutes, logarithmic) against the treatment error rate (%)](release-sim.png)',
+  '',
+  "The plot: x = the treatment's error rate in % (control 1%), y = median time to roll back in minutes on a",
+  'logarithmic scale (0.1 to 60); blue = Wavegate, orange = Flagger-style, green = Argo-style; a judge that rolled',
+  'back fewer than half of the releases at an effect size has no point there.',
   '',
 ];
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, lines.join('\n'));
+const minutes = (summary) => (summary.rolled * 2 > summary.n ? Math.max(0.1, summary.median / 60) : null);
+const png = linePlotPng({
+  xMin: 1,
+  xMax: 5,
+  yMin: 0.1,
+  yMax: 60,
+  yLog: true,
+  xTicks: [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5],
+  yTicks: [0.1, 0.3, 1, 3, 10, 30, 60],
+  series: [
+    ['wavegate', [0, 90, 200]],
+    ['flagger', [230, 110, 0]],
+    ['argo', [0, 150, 60]],
+  ].map(([key, color]) => ({ color, points: effectRows.map((e) => [e.rate * 100, minutes(e[key])]) })),
+});
+writeFileSync(join(dirname(args.out), 'release-sim.png'), png);
 console.log(lines.join('\n'));
