@@ -223,7 +223,7 @@ if (!args['no-write']) {
   // The README shows the same table between its eval-results markers.
   const readme = join(dirname(out), '..', 'README.md');
   const text = readFileSync(readme, 'utf8');
-  const block = `<!-- eval-results -->\n${md.split('\n').slice(2, 6).join('\n')}\n\n${table}\n\n${goals.join('\n')}\n<!-- /eval-results -->`;
+  const block = `<!-- eval-results -->\n${md.split('\n').slice(2, 7).join('\n')}\n\n${table}\n\n${goals.join('\n')}\n<!-- /eval-results -->`;
   writeFileSync(readme, text.replace(/<!-- eval-results -->[\s\S]*<!-- \/eval-results -->/, block));
   console.log(`wrote ${out} and the table in ${readme}`);
 }
