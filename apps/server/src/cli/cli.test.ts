@@ -120,6 +120,38 @@ describe('serveSettings', () => {
       ].join('\n'),
     );
   });
+
+  it('reads rate limits and the SSE heartbeat, and names bad ones', () => {
+    expect(
+      serveSettings(
+        { adminRateLimit: 'off' },
+        { WAVEGATE_CLIENT_RATE_LIMIT: '100', WAVEGATE_SSE_HEARTBEAT_SECONDS: '5' },
+      ),
+    ).toMatchObject({
+      rateLimits: {
+        perToken: {
+          admin: false,
+          client: { refillPerSecond: 100, capacity: 400 },
+          frontend: { refillPerSecond: 100, capacity: 400 },
+        },
+      },
+      sseHeartbeatMs: 5000,
+    });
+    expect(serveSettings({ adminRateLimit: '10/20' }, {})).toMatchObject({
+      rateLimits: { perToken: { admin: { refillPerSecond: 10, capacity: 20 } } },
+    });
+    expect(serveSettings({}, {})).not.toHaveProperty('rateLimits');
+    expect(() =>
+      serveSettings({ clientRateLimit: 'fast', sseHeartbeat: '0' }, { WAVEGATE_ADMIN_RATE_LIMIT: '0/5' }),
+    ).toThrow(
+      [
+        'cannot start: 3 problems:',
+        '  - admin rate limit is RATE[/BURST] requests per second per token, e.g. 50/200, or off (got "0/5")',
+        '  - client rate limit is RATE[/BURST] requests per second per token, e.g. 50/200, or off (got "fast")',
+        '  - SSE heartbeat is 1-300 seconds (got "0")',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('formatting', () => {

@@ -61,6 +61,15 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     )
     .option('--database-url <url>', 'use this PostgreSQL server (env DATABASE_URL)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env WAVEGATE_LOG_LEVEL)')
+    .option(
+      '--admin-rate-limit <rate>',
+      'per admin token: RATE[/BURST] per second or off (env WAVEGATE_ADMIN_RATE_LIMIT, default 50/200)',
+    )
+    .option(
+      '--client-rate-limit <rate>',
+      'per client or frontend token: RATE[/BURST] per second or off (env WAVEGATE_CLIENT_RATE_LIMIT, default 50000/100000)',
+    )
+    .option('--sse-heartbeat <seconds>', 'SSE heartbeat interval (env WAVEGATE_SSE_HEARTBEAT_SECONDS, default 15)')
     .action(
       // Loaded on demand: the server's dependencies (Fastify, PGlite, pg) would slow every other command.
       run(async (flags) => (await import('./serve-command.js')).serveCommand(flags, io)),

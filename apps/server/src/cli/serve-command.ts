@@ -10,6 +10,24 @@ export interface ServeFlags {
   dataDir?: string;
   databaseUrl?: string;
   logLevel?: string;
+  adminRateLimit?: string;
+  clientRateLimit?: string;
+  sseHeartbeat?: string;
+}
+
+type RatePolicy = { capacity: number; refillPerSecond: number } | false;
+
+/** `RATE[/BURST]` per token per second (burst defaults to 4 × rate), or `off`. Undefined when not set. */
+function rateSetting(text: string | undefined, name: string, problems: string[]): RatePolicy | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'off') return false;
+  const match = /^(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(text);
+  const rate = Number(match?.[1]);
+  if (match === null || !(rate > 0)) {
+    problems.push(`${name} is RATE[/BURST] requests per second per token, e.g. 50/200, or off (got "${text}")`);
+    return undefined;
+  }
+  return { refillPerSecond: rate, capacity: match[2] === undefined ? Math.ceil(rate * 4) : Number(match[2]) };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -43,6 +61,13 @@ export function serveSettings(
   const adminToken = env['WAVEGATE_ADMIN_TOKEN'];
   if (adminToken !== undefined && !adminToken.startsWith('wg_admin_'))
     problems.push('WAVEGATE_ADMIN_TOKEN must start with wg_admin_');
+  const admin = rateSetting(flags.adminRateLimit ?? env['WAVEGATE_ADMIN_RATE_LIMIT'], 'admin rate limit', problems);
+  const client = rateSetting(flags.clientRateLimit ?? env['WAVEGATE_CLIENT_RATE_LIMIT'], 'client rate limit', problems);
+  const heartbeatText = flags.sseHeartbeat ?? env['WAVEGATE_SSE_HEARTBEAT_SECONDS'];
+  const heartbeat = Number(heartbeatText);
+  if (heartbeatText !== undefined && !(/^\d+$/.test(heartbeatText) && heartbeat >= 1 && heartbeat <= 300)) {
+    problems.push(`SSE heartbeat is 1-300 seconds (got "${heartbeatText}")`);
+  }
   if (problems.length > 0) {
     throw new CliError(
       `cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -57,6 +82,17 @@ export function serveSettings(
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(adminToken === undefined ? {} : { adminToken }),
+    ...(admin === undefined && client === undefined
+      ? {}
+      : {
+          rateLimits: {
+            perToken: {
+              ...(admin === undefined ? {} : { admin }),
+              ...(client === undefined ? {} : { client, frontend: client }),
+            },
+          },
+        }),
+    ...(heartbeatText === undefined ? {} : { sseHeartbeatMs: heartbeat * 1000 }),
   };
 }
 
