@@ -25,9 +25,10 @@ describe('wavegate audit verify --data-dir', () => {
       "SELECT seq FROM events WHERE kind = 'flag.created' ORDER BY seq LIMIT 1",
     );
     const seq = Number(rows[0]?.seq);
-    await db.query(`UPDATE events SET payload = jsonb_set(payload::jsonb, '{description}', '"tampered"')::json WHERE seq = $1`, [
-      seq,
-    ]);
+    await db.query(
+      `UPDATE events SET payload = jsonb_set(payload::jsonb, '{description}', '"tampered"')::json WHERE seq = $1`,
+      [seq],
+    );
     await db.close();
 
     const broken = recordingIo();
