@@ -202,3 +202,96 @@ flags:
     expect(plan(withIds, shop).events).toEqual([]);
   });
 });
+
+describe('planApply and environments the document does not name (they keep their configs)', () => {
+  // Environment b is on the server only; flag f stores a config in both a and b, g stores one only in a.
+  const current: ProjectState = {
+    project: { key: 'p', name: 'p' },
+    environments: [
+      { key: 'a', name: 'a', protected: false },
+      { key: 'b', name: 'b', protected: false },
+    ],
+    segments: [{ key: 'beta', description: null, conditions: [] }],
+    flags: [
+      {
+        key: 'f',
+        type: 'string',
+        variants: { old: 'x', keep: 'y' },
+        environments: {
+          a: { enabled: false, rules: [], serve: { variant: 'old' }, offVariant: 'old' },
+          b: {
+            enabled: true,
+            rules: [{ segment: 'beta', serve: { split: { old: 50, keep: 50 } } }],
+            serve: { variant: 'keep' },
+            offVariant: 'old',
+          },
+        },
+      },
+      {
+        key: 'g',
+        type: 'string',
+        variants: { old: 'x' },
+        environments: { a: { enabled: false, rules: [], serve: { variant: 'old' }, offVariant: 'old' } },
+      },
+    ],
+  };
+
+  it("refuses variants that an unnamed environment's config still serves, naming that environment", () => {
+    const result = planApply(
+      current,
+      parse('project: p\nenvironments: [a]\nflags:\n  f: { type: string, variants: { new: z, keep: y } }\n'),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => [p.path, p.code])).toEqual([
+      ['flags.f.environments.b.offVariant', 'unknown_variant'],
+      ['flags.f.environments.b.rules[0].serve.split.old', 'unknown_variant'],
+    ]);
+    expect(result.problems[1]?.message).toBe(
+      'unknown variant "old": environment "b" is not in the file, so it keeps this flag\'s config from the server; ' +
+        'name the environment in the file (with a config for this flag) to change it',
+    );
+    // Naming b (here with its default config) makes the change possible.
+    const named = planApply(
+      current,
+      parse('project: p\nenvironments: [a, b]\nflags:\n  f: { type: string, variants: { new: z, keep: y } }\n'),
+    );
+    expect(named.ok).toBe(true);
+  });
+
+  it('lets an unnamed environment without a stored config follow the new variants (its default config)', () => {
+    const { events } = plan(
+      current,
+      parse('project: p\nenvironments: [a]\nflags:\n  g: { type: string, variants: { new: z } }\n'),
+    );
+    expect(events.map((e) => e.kind)).toEqual(['flag.updated', 'flag.environment.updated']);
+  });
+
+  it("refuses to prune a segment that a named flag's config in an unnamed environment refers to", () => {
+    const document = parse(
+      'project: p\nenvironments: [a]\nflags:\n  f: { type: string, variants: { old: x, keep: y } }\n',
+    );
+    expect(plan(current, document).events).toEqual([]);
+    const pruned = planApply(current, document, { prune: true });
+    expect(pruned.ok).toBe(false);
+    if (!pruned.ok) {
+      expect(pruned.problems.map((p) => [p.path, p.code])).toEqual([
+        ['flags.f.environments.b.rules[0].segment', 'unknown_segment'],
+      ]);
+    }
+  });
+
+  it("refuses to restore an archived flag whose unnamed environment's config refers to a deleted segment", () => {
+    const archived: ProjectState = {
+      ...current,
+      segments: [],
+      flags: current.flags.map((f) => (f.key === 'f' ? { ...f, archived: true } : f)),
+    };
+    const result = planApply(
+      archived,
+      parse('project: p\nenvironments: [a]\nflags:\n  f: { type: string, variants: { old: x, keep: y } }\n'),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => p.code)).toEqual(['unknown_segment']);
+  });
+});

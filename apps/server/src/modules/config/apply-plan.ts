@@ -1,3 +1,4 @@
+import { type Flag, validateFlag } from '@wavegate/core';
 import { plainCondition, plainRule, plainServe, sameEnvironmentConfig, sameJson } from './canonical.js';
 import type {
   Change,
@@ -15,6 +16,7 @@ import type {
   ProjectState,
 } from './config.types.js';
 import { formatPath } from './config-path.js';
+import { parseCorePath } from './core-check.js';
 import { defaultEnvironmentConfig, defaultOffVariant, normalizeLocated } from './document-normalize.js';
 import { toConfigProblem } from './schema-check.js';
 
@@ -56,6 +58,8 @@ class Planner {
     private readonly current: ProjectState,
     private readonly desired: DesiredState,
     private readonly prune: boolean,
+    /** The segments the project has once the plan is applied. */
+    private readonly segmentsAfter: ReadonlySet<string>,
   ) {
     this.p = desired.project.key;
   }
@@ -167,6 +171,7 @@ class Planner {
     for (const field of ['description', 'variants', 'salt', 'tags'] as const) {
       if (!sameJson(before[field], flag[field])) diff.push({ path: field, before: before[field], after: flag[field] });
     }
+    if (!this.checkUnnamedEnvironments(flag, now)) return;
     const restore = now.archived === true;
     if (restore) this.add('flag.restored', subject, { key: flag.key });
     if (diff.length > 0) this.add('flag.updated', subject, definitionPayload(this.p, flag));
@@ -188,6 +193,35 @@ class Planner {
       const fields = diff.map((d) => d.path).join(', ');
       this.changes.push({ action: 'update', subject, summary: `update flag ${flag.key}: ${fields}`, diff });
     }
+  }
+
+  /**
+   * The environments the server has and the document does not name keep the flag's config they have (archived
+   * flags' too: naming the flag restores it). That config must still be valid with the document's variants and
+   * salt, and with the segments left after the plan; else the server would hold (and export) a flag that no
+   * document can apply. An environment without a stored config follows the variants (default config): no check.
+   */
+  private checkUnnamedEnvironments(flag: DesiredFlag, now: FlagResource): boolean {
+    const before = this.problems.length;
+    for (const { key: environment } of this.current.environments) {
+      if (Object.hasOwn(flag.environments, environment)) continue;
+      const config = now.environments?.[environment];
+      if (config === undefined) continue;
+      const evaluationForm: Flag = { key: flag.key, type: flag.type, variants: flag.variants, ...config };
+      if (flag.salt !== null) evaluationForm.salt = flag.salt;
+      const result = validateFlag(evaluationForm, { segments: this.segmentsAfter });
+      if (result.ok) continue;
+      for (const problem of result.problems) {
+        this.problems.push({
+          path: formatPath(['flags', flag.key, 'environments', environment, ...parseCorePath(problem.path)]),
+          code: problem.code,
+          message:
+            `${problem.message}: environment "${environment}" is not in the file, so it keeps this flag's config ` +
+            'from the server; name the environment in the file (with a config for this flag) to change it',
+        });
+      }
+    }
+    return this.problems.length === before;
   }
 
   planFlags(): void {
@@ -221,8 +255,9 @@ class Planner {
  *
  * Idempotent: planning a document against the state its own events produced gives no events. Without
  * `prune` nothing is archived or deleted; with it, flags the document does not name are archived and
- * segments it does not name are deleted. Problems (a segment that exists nowhere, a flag's type changing)
- * fail the whole plan.
+ * segments it does not name are deleted. Problems (a segment that exists nowhere, a flag's type changing, a
+ * flag's config in an environment the document does not name that its new variants or the pruned segments
+ * would make invalid) fail the whole plan.
  */
 export function planApply(
   current: ProjectState | null | undefined,
@@ -234,6 +269,7 @@ export function planApply(
   const { state, references } = normalized.value;
   const now = current ?? EMPTY_STATE;
   const prune = options.prune === true;
+  // The segments after the plan: the document's, and (without prune, nothing is deleted) the server's.
   const known = new Set(state.segments.map((s) => s.key));
   if (!prune) for (const segment of now.segments) known.add(segment.key);
   const problems: ConfigProblem[] = [];
@@ -245,7 +281,7 @@ export function planApply(
       message: `unknown segment "${reference.segment}"${prune ? ' (with --prune, only segments in the file count)' : ''}`,
     });
   }
-  const planner = new Planner(now, state, prune);
+  const planner = new Planner(now, state, prune, known);
   planner.planProject();
   planner.planEnvironments();
   planner.planSegments();

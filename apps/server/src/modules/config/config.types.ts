@@ -93,6 +93,10 @@ export interface FlagResource {
   salt?: string | null;
   tags?: string[];
   archived?: boolean;
+  /**
+   * The configs the flag stores. An environment without one has the default config of the flag's variants
+   * (`defaultEnvironmentConfig`): it follows them when they change.
+   */
   environments?: Record<string, FlagEnvironmentConfig>;
 }
 

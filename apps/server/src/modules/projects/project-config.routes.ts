@@ -14,7 +14,6 @@ import {
   adminSchema,
   type CommandContext,
   type DomainState,
-  flagEnvironmentConfig,
   type PlannedEvent,
   projectParams,
 } from '../projection/index.js';
@@ -38,7 +37,11 @@ export function configStateOf(state: DomainState, key: string): ConfigProjectSta
       salt: f.salt,
       tags: f.tags,
       archived: f.archived,
-      environments: Object.fromEntries(p.environmentOrder.map((env) => [env, flagEnvironmentConfig(f, env)])),
+      // Only the configs the flag stores: an environment without one gets the default config of the flag's
+      // current variants (it follows them), which the planner and export derive the same way.
+      environments: Object.fromEntries(
+        p.environmentOrder.flatMap((env) => (f.environments[env] === undefined ? [] : [[env, f.environments[env]]])),
+      ),
     })),
     segments: Object.values(p.segments).map((s) => ({
       key: s.key,
