@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ErrorCode } from './errors.js';
-import { createHttpApp, requireAuth } from './http.js';
+import { createHttpApp, createRequestIdGenerator, requireAuth } from './http.js';
 
 const app = createHttpApp({
   bodyLimit: 1024,
@@ -100,6 +100,37 @@ describe('error mapper', () => {
     expect(kept.json().error.requestId).toBe('abc-123');
     const replaced = await app.inject({ method: 'GET', url: '/conflict', headers: { 'x-request-id': 'a b\n' } });
     expect(replaced.json().error.requestId).not.toBe('a b\n');
+  });
+
+  it('generates distinct, header-safe request ids (per-process prefix + counter), different across generators', () => {
+    const next = createRequestIdGenerator();
+    const ids = Array.from({ length: 1000 }, () => next());
+    expect(new Set(ids).size).toBe(1000);
+    for (const id of ids.slice(0, 5)) expect(id).toMatch(/^[0-9a-f]{16}-[0-9a-z]+$/);
+    expect(createRequestIdGenerator()().split('-')[0]).not.toBe(ids[0]?.split('-')[0]);
+  });
+});
+
+describe('requireAuth with a synchronous authenticator', () => {
+  const syncApp = createHttpApp({
+    authenticator: (request) => {
+      if (request.headers.authorization === 'Bearer bad') throw new AppError(ErrorCode.UNAUTHENTICATED, 'bad token');
+      return request.headers.authorization === 'Bearer client' ? { tokenId: 't2', kind: 'client' } : null;
+    },
+  });
+  syncApp.get('/client', { preHandler: requireAuth('client') }, async (request) => ({ who: request.auth?.tokenId }));
+  syncApp.get('/admin', { preHandler: requireAuth('admin') }, async () => ({ ok: true }));
+  afterAll(() => syncApp.close());
+
+  it('admits, refuses (401 for none or a thrown error, 403 for another kind) without a promise', async () => {
+    const ok = await syncApp.inject({ method: 'GET', url: '/client', headers: { authorization: 'Bearer client' } });
+    expect([ok.statusCode, ok.json()]).toEqual([200, { who: 't2' }]);
+    const none = await syncApp.inject({ method: 'GET', url: '/client' });
+    expect(none.statusCode).toBe(401);
+    const bad = await syncApp.inject({ method: 'GET', url: '/client', headers: { authorization: 'Bearer bad' } });
+    expect([bad.statusCode, bad.json().error.message]).toEqual([401, 'bad token']);
+    const other = await syncApp.inject({ method: 'GET', url: '/admin', headers: { authorization: 'Bearer client' } });
+    expect(other.statusCode).toBe(403);
   });
 });
 

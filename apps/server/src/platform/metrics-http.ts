@@ -7,12 +7,19 @@ import type { ServerMetrics } from './metrics.js';
  * bounded; requests that matched no route are labelled `unmatched`. Hijacked responses (SSE) are not timed.
  */
 export function registerHttpMetrics(app: FastifyInstance, metrics: ServerMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // The histogram's child per route × method × status, bound once (bounded: route templates × methods × statuses).
+  const children = new Map<string, { observe(seconds: number): void }>();
+  // Synchronous hook: no promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpRequestDuration.observe(
-      { route, method: request.method, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const key = `${reply.statusCode} ${request.method} ${route}`;
+    let child = children.get(key);
+    if (child === undefined) {
+      child = metrics.httpRequestDuration.labels({ route, method: request.method, status: String(reply.statusCode) });
+      children.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
+    done();
   });
   app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics' } }, async (_request, reply) => {
     const { contentType, body } = await metrics.render();

@@ -8,6 +8,8 @@ import { diffSnapshots, type SnapshotDelta } from './snapshot-delta.js';
  */
 export class Channel {
   private json: string | undefined;
+  private body: Buffer | undefined;
+  private etagOf: { version: number; etag: string } | undefined;
   private readonly history = new Map<number, Snapshot>();
 
   constructor(
@@ -33,6 +35,19 @@ export class Channel {
     return this.json;
   }
 
+  /** The current snapshot's JSON as UTF-8 bytes, encoded once per version (the body of `GET /api/client/snapshot`). */
+  snapshotBody(): Buffer {
+    this.body ??= Buffer.from(this.snapshotJson(), 'utf8');
+    return this.body;
+  }
+
+  /** The strong ETag of the current version (`"<version>"`), built once per version. */
+  etag(): string {
+    const version = this.snapshot.version;
+    if (this.etagOf?.version !== version) this.etagOf = { version, etag: `"${version}"` };
+    return this.etagOf.etag;
+  }
+
   /**
    * Moves to `next` if it is newer and returns the delta from the previous version (possibly empty: clients
    * still learn the new version, so their `Last-Event-ID` stays current). Undefined for an older or equal one.
@@ -42,6 +57,7 @@ export class Channel {
     const delta = diffSnapshots(this.snapshot, next);
     this.snapshot = next;
     this.json = undefined;
+    this.body = undefined;
     this.history.set(next.version, next);
     while (this.history.size > this.historySize) {
       const oldest = this.history.keys().next().value as number;

@@ -16,12 +16,14 @@ export function registerClientRoutes(app: FastifyInstance, hub: StreamHub): void
   app.get(
     '/api/client/snapshot',
     { ...guard, schema: schema("Snapshot of the token's environment (ETag, 304)") },
-    async (request, reply) => {
+    // Synchronous (no I/O): no promise per request. The 304 carries no body; the 200 sends the Buffer encoded
+    // once per version.
+    (request, reply) => {
       const channel = channelOf(request, hub);
-      const etag = `"${channel.version}"`;
+      const etag = channel.etag();
       reply.header('etag', etag).header('cache-control', 'no-cache');
       if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
-      return reply.type('application/json; charset=utf-8').send(channel.snapshotJson());
+      return reply.type('application/json; charset=utf-8').send(channel.snapshotBody());
     },
   );
 

@@ -37,7 +37,8 @@ export function createTokenAuthenticator(tokens: TokenService, limiters: AuthLim
     limiters.onLimited?.('auth-failure');
     return rateLimited(decision.retryAfterSeconds, 'too many failed authentication attempts from this address');
   };
-  return async (request: FastifyRequest): Promise<RequestAuth | null> => {
+  // Synchronous (no I/O): requireAuth then finishes the preHandler without a promise.
+  return (request: FastifyRequest): RequestAuth | null => {
     const secret = readCredential(request.headers);
     if (secret === undefined) {
       const authorization = request.headers.authorization;

@@ -51,6 +51,19 @@ export interface TokenServiceDeps {
   append: AppendTokenEvent;
   /** Whether the project and environment exist (client and frontend tokens are scoped to one). */
   scopeExists(project: string, environment: string): { project: boolean; environment: boolean };
+  /** Most presented secrets remembered after a successful check (see `authenticate`). Default 10,000; 0 = none. */
+  authCacheSize?: number;
+}
+
+/** Default bound of the authentication cache (secrets remembered after a successful SHA-256 check). */
+export const DEFAULT_AUTH_CACHE_SIZE = 10_000;
+
+/** A remembered successful authentication: which token, what it resolved to, and when it expires. */
+interface CachedAuth {
+  readonly record: TokenRecord;
+  readonly auth: TokenAuth;
+  /** Epoch ms; Infinity when the token never expires. */
+  readonly expiresAtMs: number;
 }
 
 const CREATE_FIELDS = new Set(['kind', 'name', 'project', 'environment', 'expiresAt']);
@@ -58,8 +71,23 @@ const CREATE_FIELDS = new Set(['kind', 'name', 'project', 'environment', 'expire
 /** Token rules: issue, list, revoke, authenticate. The table is the projection of token events. */
 export class TokenService {
   private readonly revokedListeners = new Set<(tokenId: string) => void>();
+  /** Presented secret → its last successful authentication, in least-recently-used order (a Map keeps order). */
+  private readonly authCache = new Map<string, CachedAuth>();
+  private readonly authCacheSize: number;
 
-  constructor(private readonly deps: TokenServiceDeps) {}
+  constructor(private readonly deps: TokenServiceDeps) {
+    this.authCacheSize = deps.authCacheSize ?? DEFAULT_AUTH_CACHE_SIZE;
+  }
+
+  /** How many secrets the authentication cache holds now (never more than its bound). */
+  get authCacheEntries(): number {
+    return this.authCache.size;
+  }
+
+  /** Whether the authentication cache remembers this secret now (tests and diagnostics). */
+  authCacheHolds(secret: string): boolean {
+    return this.authCache.has(secret);
+  }
 
   /** Issues a token. The secret is returned here once and exists nowhere else (the event holds its hash). */
   async create(body: unknown, actor: string): Promise<{ token: TokenView; secret: string }> {
@@ -90,6 +118,11 @@ export class TokenService {
   /**
    * Resolves a presented secret. Missing or unknown → UNAUTHENTICATED; revoked or expired → UNAUTHENTICATED
    * saying which. Lookup is by SHA-256 of the secret; the stored hash is then compared in constant time.
+   *
+   * A secret that passed that check is remembered (bounded LRU, `authCacheSize`), so its next requests skip the
+   * hash. A remembered entry is only a shortcut to the token's record: each hit checks that the token's live
+   * record is still the one remembered (a revocation replaces it) and not revoked, and the expiry against the
+   * clock, so a revoked or expired token is refused on its very next request. Unknown secrets are never cached.
    */
   authenticate(secret: string | undefined): TokenAuth {
     if (!secret) {
@@ -98,17 +131,31 @@ export class TokenService {
         'missing token: send "Authorization: Bearer <token>" or "X-API-Key: <token>"',
       );
     }
+    const cached = this.authCache.get(secret);
+    if (cached !== undefined) {
+      const live = this.deps.table.get(cached.record.id);
+      if (live === cached.record && !live.revokedAt && this.deps.clock.now().getTime() < cached.expiresAtMs) {
+        // Refresh the entry's place in the LRU order.
+        this.authCache.delete(secret);
+        this.authCache.set(secret, cached);
+        return cached.auth;
+      }
+      // Revoked, expired or replaced: forget it and decide from the record below (which says why).
+      this.authCache.delete(secret);
+    }
     const hash = hashSecret(secret);
     const record = this.deps.table.findByHash(hash);
     if (!record || !hashesEqual(record.hash, hash)) throw new AppError(ErrorCode.UNAUTHENTICATED, 'unknown token');
     if (record.revokedAt) throw new AppError(ErrorCode.UNAUTHENTICATED, `token ${record.id} was revoked`);
     if (this.isExpired(record)) throw new AppError(ErrorCode.UNAUTHENTICATED, `token ${record.id} has expired`);
-    return {
+    const auth: TokenAuth = Object.freeze({
       tokenId: record.id,
       kind: record.kind,
       ...(record.project !== undefined ? { project: record.project } : {}),
       ...(record.environment !== undefined ? { environment: record.environment } : {}),
-    };
+    });
+    this.remember(secret, record, auth);
+    return auth;
   }
 
   /** Whether the token is still usable now (for long-lived streams that authenticated earlier). */
@@ -145,7 +192,10 @@ export class TokenService {
   /** Applies a token event from the event log (replay or subscription); tells listeners about revocations. */
   applyEvent(event: TokenEventInput): void {
     const changed = this.deps.table.apply(event);
-    if (changed?.revokedAt) for (const listener of this.revokedListeners) listener(changed.id);
+    if (changed?.revokedAt) {
+      this.forgetToken(changed.id);
+      for (const listener of this.revokedListeners) listener(changed.id);
+    }
   }
 
   /** Calls `listener` with the id of each token revoked from now on. Returns an unsubscribe function. */
@@ -171,6 +221,26 @@ export class TokenService {
     );
     this.applyEvent(event);
     return { token: this.get(id), secret };
+  }
+
+  private remember(secret: string, record: TokenRecord, auth: TokenAuth): void {
+    if (this.authCacheSize <= 0) return;
+    this.authCache.set(secret, {
+      record,
+      auth,
+      expiresAtMs: record.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(record.expiresAt),
+    });
+    while (this.authCache.size > this.authCacheSize) {
+      const oldest = this.authCache.keys().next().value as string;
+      this.authCache.delete(oldest);
+    }
+  }
+
+  /** Drops every cached secret of a token (on revocation; the per-hit check would refuse them anyway). */
+  private forgetToken(tokenId: string): void {
+    for (const [secret, entry] of this.authCache) {
+      if (entry.record.id === tokenId) this.authCache.delete(secret);
+    }
   }
 
   private isExpired(record: TokenRecord): boolean {
