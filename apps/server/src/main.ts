@@ -11,6 +11,7 @@ import {
   SqlProjectionSnapshotStore,
 } from './modules/projection/index.js';
 import { registerConfigRoutes, registerProjectRoutes } from './modules/projects/index.js';
+import { type LoopTimer, ReleaseLoop, registerReleaseRoutes } from './modules/releases/index.js';
 import { registerSegmentRoutes } from './modules/segments/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
@@ -39,6 +40,13 @@ export interface AppDeps extends ServingOptions {
   metrics?: ServerMetrics;
   /** Flag metrics ingestion (SDK batches): write-through (default) or buffered with a flush period. */
   flagMetrics?: Pick<MetricsModuleDeps, 'writeThrough' | 'flushIntervalMs'>;
+  /**
+   * Run the release reconcile loop in this process. Default: on PGlite (the one process leads); not on PostgreSQL,
+   * where leadership among replicas (a session advisory lock) is not built yet — set true only on a single replica.
+   */
+  releaseLoop?: boolean;
+  /** The loop's timer (tests pass one they fire by hand). */
+  releaseTimer?: LoopTimer;
 }
 
 /** The assembled server, not yet listening. */
@@ -53,6 +61,8 @@ export interface App {
   metrics: ServerMetrics;
   /** SDK metric batches: ingestion, series and per-arm totals for releases. */
   flagMetrics: MetricsModule;
+  /** The release reconcile loop (also built when not running, so it can be run by hand). */
+  releaseLoop: ReleaseLoop;
   clock: Clock;
   /** Set when this start created the first admin token of a new database (print it once). */
   firstAdminToken?: string;
@@ -111,8 +121,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onFlushError: (error) => logger?.error({ err: error }, 'metrics commit failed'),
   });
   flagMetrics.registerRoutes(app);
+  const releaseLoop = new ReleaseLoop({
+    projection,
+    executor,
+    totals: (q) => flagMetrics.totals(q),
+    clock,
+    ...(deps.releaseTimer === undefined ? {} : { timer: deps.releaseTimer }),
+    ...(logger === undefined ? {} : { logger }),
+  });
+  registerReleaseRoutes(app, { ...ctx, clock, loop: releaseLoop });
   await serving.attach(app);
   await app.ready();
+  if (deps.releaseLoop ?? deps.db.kind === 'pglite') releaseLoop.start();
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -123,10 +143,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     serving,
     metrics,
     flagMetrics,
+    releaseLoop,
     clock,
     ...(serving.firstAdminToken === undefined ? {} : { firstAdminToken: serving.firstAdminToken }),
     close: () => {
       closing ??= (async () => {
+        await releaseLoop.stop();
         await app.close();
         await flagMetrics.close();
         serving.stop();

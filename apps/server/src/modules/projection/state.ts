@@ -1,5 +1,6 @@
 import type { Condition, FlagType, JsonValue, Rule, Serve } from '@wavegate/core';
 import { defaultEnvironmentConfig, defaultOffVariant } from '../config/index.js';
+import type { ReleaseRecord } from '../releases/release.reducer.js';
 
 /** A flag's configuration in one environment (the admin API's resource shape). */
 /** Same shape as the config module's. */
@@ -60,6 +61,8 @@ export interface ProjectState {
   deletedSegments: Record<string, number>;
   /** Environment key → snapshot version: seq of the last event that changed its evaluation data. */
   snapshotVersions: Record<string, number>;
+  /** Release id → release (absent in states saved before releases existed). */
+  releases?: Record<string, ReleaseRecord>;
 }
 
 /** Everything the projection knows, folded from the event log. Plain JSON (snapshots store it as is). */

@@ -1,0 +1,184 @@
+import { type Decision, decide, type ReleaseEvidence, ReleaseStatus } from '@wavegate/core';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logging.js';
+import type { TotalsQuery } from '../metrics/index.js';
+import { type ReleaseTotals, WINDOW_MS } from '../metrics/index.js';
+import type { CommandExecutor, Projection } from '../projection/index.js';
+import { appendDecision } from './release.commands.js';
+import type { ReleaseRecord } from './release.reducer.js';
+
+/** The loop's timer (tests pass one they fire by hand). */
+export interface LoopTimer {
+  set(fn: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export const systemTimer: LoopTimer = {
+  set: (fn, delayMs) => {
+    const handle = setTimeout(fn, delayMs);
+    handle.unref?.();
+    return handle;
+  },
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface ReleaseLoopDeps {
+  projection: Projection;
+  executor: CommandExecutor;
+  totals(query: TotalsQuery): Promise<ReleaseTotals>;
+  clock: Clock;
+  timer?: LoopTimer;
+  logger?: Logger;
+  /** Seconds between evaluations of a watched wave (default 10). */
+  recheckSeconds?: number;
+}
+
+export interface LoopRun {
+  /** Releases evaluated. */
+  evaluated: number;
+  /** Events appended by this run. */
+  appended: number;
+  /** The earliest wake-up any release asked for; null when none. */
+  nextWakeAt: number | null;
+}
+
+/** Only this changes a hold worth appending: the wave, the decision, the reason (numbers aside) and each verdict. */
+function signature(d: Decision): string {
+  const reason = d.reason.replace(/[0-9][0-9.e+:TZ-]*/g, '#');
+  return JSON.stringify([d.wave, d.decision, reason, d.gates.map((g) => [g.gate, g.verdict])]);
+}
+
+/**
+ * The reconcile loop: for each running release, load its state and evidence (the metrics module's totals per arm
+ * since the current wave started; no alerts yet), `decide`, append the decision and the events that apply it in one
+ * transaction (idempotent by decision key), then sleep until the earliest `nextWakeAt`. Holds and waits for an
+ * approval are appended only when they differ from the latest appended decision (wave, reason, verdicts); the
+ * evaluation itself is kept in memory (`latest`) for status. No timer holds truth: a restart resumes from the log.
+ */
+export class ReleaseLoop {
+  /** The latest evaluation per `project/release`, appended or not. */
+  readonly latest = new Map<string, Decision>();
+  #handle: unknown;
+  #running = false;
+  #stopped = true;
+  #pending: Promise<LoopRun> | undefined;
+  readonly #timer: LoopTimer;
+  readonly #recheck: number;
+
+  constructor(private readonly deps: ReleaseLoopDeps) {
+    this.#timer = deps.timer ?? systemTimer;
+    this.#recheck = deps.recheckSeconds ?? 10;
+  }
+
+  /** Runs now, then keeps waking up at the earliest `nextWakeAt` until `stop()`. */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#wake(0);
+  }
+
+  /** Stops scheduling and waits for a run in progress. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#handle !== undefined) this.#timer.clear(this.#handle);
+    this.#handle = undefined;
+    await this.#pending?.catch(() => undefined);
+  }
+
+  /** Re-evaluates soon (after a person's action changed a release). */
+  poke(): void {
+    if (!this.#stopped) this.#wake(0);
+  }
+
+  #wake(delayMs: number): void {
+    if (this.#handle !== undefined) this.#timer.clear(this.#handle);
+    this.#handle = this.#timer.set(() => {
+      this.#handle = undefined;
+      void this.#tick();
+    }, delayMs);
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#stopped) return;
+    if (this.#running) return;
+    let next: number | null = null;
+    try {
+      next = (await this.runOnce()).nextWakeAt;
+    } catch (error) {
+      this.deps.logger?.error({ err: error }, 'release loop run failed');
+      next = this.deps.clock.now().getTime() + this.#recheck * 1000;
+    }
+    if (this.#stopped || this.#handle !== undefined) return;
+    if (next !== null) this.#wake(Math.max(0, next - this.deps.clock.now().getTime()));
+  }
+
+  /** One pass over every running release. */
+  runOnce(): Promise<LoopRun> {
+    this.#running = true;
+    this.#pending = this.#run().finally(() => {
+      this.#running = false;
+    });
+    return this.#pending;
+  }
+
+  async #run(): Promise<LoopRun> {
+    await this.deps.projection.catchUp();
+    const out: LoopRun = { evaluated: 0, appended: 0, nextWakeAt: null };
+    for (const project of Object.values(this.deps.projection.state.projects)) {
+      for (const record of Object.values(project.releases ?? {})) {
+        const status = record.state.status;
+        if (status !== ReleaseStatus.Running && status !== ReleaseStatus.AwaitingApproval) continue;
+        const decision = await this.evaluate(project.key, record);
+        out.evaluated++;
+        out.appended += await this.#append(project.key, record, decision);
+        if (decision.nextWakeAt !== null) {
+          out.nextWakeAt =
+            out.nextWakeAt === null ? decision.nextWakeAt : Math.min(out.nextWakeAt, decision.nextWakeAt);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Loads the evidence of the release's current wave and decides. Does not append. */
+  async evaluate(p: string, record: ReleaseRecord): Promise<Decision> {
+    const now = this.deps.clock.now().getTime();
+    const def = record.definition;
+    const started = record.state.waveStartedAt ?? now;
+    // Whole metric windows that start in the wave: a window straddling the wave start mixes the previous split.
+    const from = Math.ceil(started / WINDOW_MS) * WINDOW_MS;
+    const totals = await this.deps.totals({
+      project: p,
+      environment: def.environment,
+      flag: def.flag,
+      from: new Date(from),
+      to: new Date(Math.max(from, now)),
+    });
+    const seen =
+      totals.treatment.exposures + totals.control.exposures + totals.treatment.requests + totals.control.requests;
+    const evidence: ReleaseEvidence = {
+      treatment: totals.treatment,
+      control: totals.control,
+      firingAlerts: [],
+      lastDataAt: seen > 0 ? now : null,
+    };
+    const decision = decide(def, record.state, evidence, now, { recheckSeconds: this.#recheck });
+    this.latest.set(`${p}/${def.id}`, decision);
+    return decision;
+  }
+
+  async #append(p: string, record: ReleaseRecord, decision: Decision): Promise<number> {
+    const quiet = decision.decision === 'hold' || decision.decision === 'await_approval';
+    const last = record.lastDecision;
+    if (quiet && last !== null && signature(last) === signature(decision)) return 0;
+    const now = this.deps.clock.now().getTime();
+    const id = record.definition.id;
+    const { events } = await this.deps.executor.execute(`release:${id}`, (state) =>
+      appendDecision(state, p, id, decision, now),
+    );
+    if (events.length > 0) {
+      this.deps.logger?.info({ release: id, decision: decision.decision, reason: decision.reason }, 'release decision');
+    }
+    return events.length;
+  }
+}
