@@ -62,6 +62,7 @@ export class ReleaseLoop {
   #running = false;
   #stopped = true;
   #pending: Promise<LoopRun> | undefined;
+  #tickDone: Promise<void> = Promise.resolve();
   readonly #timer: LoopTimer;
   readonly #recheck: number;
 
@@ -85,6 +86,11 @@ export class ReleaseLoop {
     await this.#pending?.catch(() => undefined);
   }
 
+  /** Resolves when the run in progress (if any) and its scheduling are done. */
+  async settled(): Promise<void> {
+    await this.#tickDone;
+  }
+
   /** Re-evaluates soon (after a person's action changed a release). */
   poke(): void {
     if (!this.#stopped) this.#wake(0);
@@ -94,7 +100,7 @@ export class ReleaseLoop {
     if (this.#handle !== undefined) this.#timer.clear(this.#handle);
     this.#handle = this.#timer.set(() => {
       this.#handle = undefined;
-      void this.#tick();
+      this.#tickDone = this.#tick();
     }, delayMs);
   }
 

@@ -282,6 +282,44 @@ describe('releases', () => {
     expect(await t.built.events.count()).toBe(before);
   });
 
+  it('schedules the next run at the earliest wake-up', async () => {
+    const timers: { fn: () => void; delay: number }[] = [];
+    const timer: LoopTimer = { set: (fn, delay) => timers.push({ fn, delay }), clear: () => {} };
+    const clock = new ManualClock(new Date(T0));
+    const built = await createApp({
+      db: t.db,
+      clock,
+      authenticator: testAuthenticator,
+      metrics: createMetrics({ processDefaults: false }),
+      releaseTimer: timer,
+      releaseLoop: true,
+    });
+    try {
+      await built.app.inject({
+        method: 'POST',
+        url: R,
+        headers: { authorization: 'Bearer test-admin', 'content-type': 'application/json' },
+        payload: JSON.stringify(definition()),
+      });
+      const start = await built.app.inject({
+        method: 'POST',
+        url: `${R}/checkout-rollout/start`,
+        headers: { authorization: 'Bearer test-admin' },
+      });
+      expect(start.statusCode).toBe(200);
+      // start() ran at once (delay 0); the action poked the loop again (delay 0).
+      expect(timers.at(-1)?.delay).toBe(0);
+      clock.advance(15_000);
+      timers.at(-1)!.fn();
+      await built.releaseLoop.settled();
+      // Baking until T0 + 60 s, re-checked every 10 s: the next run is 10 s away.
+      expect(timers.at(-1)?.delay).toBe(10_000);
+      expect(built.releaseLoop.latest.get('shop/checkout-rollout')?.decision).toBe('hold');
+    } finally {
+      await built.close();
+    }
+  });
+
   it('resumes from the database after a restart', async () => {
     await t.call('POST', R, definition());
     await t.call('POST', `${R}/checkout-rollout/start`);
