@@ -11,7 +11,7 @@ import {
   SqlProjectionSnapshotStore,
 } from './modules/projection/index.js';
 import { registerConfigRoutes, registerProjectRoutes } from './modules/projects/index.js';
-import { type LoopTimer, ReleaseLoop, registerReleaseRoutes } from './modules/releases/index.js';
+import { AdvisoryLeader, type LoopTimer, ReleaseLoop, registerReleaseRoutes } from './modules/releases/index.js';
 import { registerSegmentRoutes } from './modules/segments/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
@@ -41,10 +41,12 @@ export interface AppDeps extends ServingOptions {
   /** Flag metrics ingestion (SDK batches): write-through (default) or buffered with a flush period. */
   flagMetrics?: Pick<MetricsModuleDeps, 'writeThrough' | 'flushIntervalMs'>;
   /**
-   * Run the release reconcile loop in this process. Default: on PGlite (the one process leads); not on PostgreSQL,
-   * where leadership among replicas (a session advisory lock) is not built yet — set true only on a single replica.
+   * Run the release reconcile loop in this process unconditionally (true) or never (false). Default: on PGlite the
+   * one process runs it; on PostgreSQL the replica holding the advisory lock does, when `releaseLeader` is given.
    */
   releaseLoop?: boolean;
+  /** PostgreSQL: the connection string the leadership lock uses (its own connection). startServer sets it. */
+  releaseLeader?: { connectionString: string; intervalMs?: number };
   /** The loop's timer (tests pass one they fire by hand). */
   releaseTimer?: LoopTimer;
 }
@@ -132,7 +134,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerReleaseRoutes(app, { ...ctx, clock, loop: releaseLoop });
   await serving.attach(app);
   await app.ready();
-  if (deps.releaseLoop ?? deps.db.kind === 'pglite') releaseLoop.start();
+  let leader: AdvisoryLeader | undefined;
+  if (deps.releaseLoop === true || (deps.releaseLoop === undefined && deps.db.kind === 'pglite')) releaseLoop.start();
+  else if (deps.releaseLoop === undefined && deps.releaseLeader !== undefined) {
+    leader = new AdvisoryLeader({
+      ...deps.releaseLeader,
+      onElected: () => releaseLoop.start(),
+      onDeposed: () => releaseLoop.stop(),
+      ...(deps.releaseTimer === undefined ? {} : { timer: deps.releaseTimer }),
+      ...(logger === undefined ? {} : { logger }),
+    });
+    leader.start();
+  }
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -148,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(serving.firstAdminToken === undefined ? {} : { firstAdminToken: serving.firstAdminToken }),
     close: () => {
       closing ??= (async () => {
+        await leader?.stop();
         await releaseLoop.stop();
         await app.close();
         await flagMetrics.close();
@@ -201,7 +215,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let built: App | undefined;
   try {
     await migrate(db);
-    built = await createApp({ ...rest, db, ...(logger === undefined ? {} : { logger }) });
+    built = await createApp({
+      ...(databaseUrl === undefined ? {} : { releaseLeader: { connectionString: databaseUrl } }),
+      ...rest,
+      db,
+      ...(logger === undefined ? {} : { logger }),
+    });
     const address = await built.app.listen({ port: port ?? 4242, host: host ?? '127.0.0.1' });
     const app = built;
     let closing: Promise<void> | undefined;

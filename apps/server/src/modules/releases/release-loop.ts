@@ -54,6 +54,7 @@ function signature(d: Decision): string {
  * transaction (idempotent by decision key), then sleep until the earliest `nextWakeAt`. Holds and waits for an
  * approval are appended only when they differ from the latest appended decision (wave, reason, verdicts); the
  * evaluation itself is kept in memory (`latest`) for status. No timer holds truth: a restart resumes from the log.
+ * The loop wakes at least every re-check interval (releases started through another replica).
  */
 export class ReleaseLoop {
   /** The latest evaluation per `project/release`, appended or not. */
@@ -115,7 +116,10 @@ export class ReleaseLoop {
       next = this.deps.clock.now().getTime() + this.#recheck * 1000;
     }
     if (this.#stopped || this.#handle !== undefined) return;
-    if (next !== null) this.#wake(Math.max(0, next - this.deps.clock.now().getTime()));
+    // Wake at least every re-check interval: a release started through another replica has nobody to poke this one.
+    const now = this.deps.clock.now().getTime();
+    const at = Math.min(next ?? Number.POSITIVE_INFINITY, now + this.#recheck * 1000);
+    this.#wake(Math.max(0, at - now));
   }
 
   /** One pass over every running release. */
