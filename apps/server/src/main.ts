@@ -11,7 +11,13 @@ import {
   SqlProjectionSnapshotStore,
 } from './modules/projection/index.js';
 import { registerConfigRoutes, registerProjectRoutes } from './modules/projects/index.js';
-import { AdvisoryLeader, type LoopTimer, ReleaseLoop, registerReleaseRoutes } from './modules/releases/index.js';
+import {
+  AdvisoryLeader,
+  type LoopTimer,
+  lastDataOf,
+  ReleaseLoop,
+  registerReleaseRoutes,
+} from './modules/releases/index.js';
 import { registerSegmentRoutes } from './modules/segments/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
@@ -127,6 +133,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     projection,
     executor,
     totals: (q) => flagMetrics.totals(q),
+    lastDataAt: lastDataOf(flagMetrics),
     clock,
     ...(deps.releaseTimer === undefined ? {} : { timer: deps.releaseTimer }),
     ...(logger === undefined ? {} : { logger }),

@@ -8,4 +8,4 @@ export { appendDecision, applyPercentage, createRelease, releaseAction } from '.
 export { type ReleaseRecord, reduceReleases } from './release.reducer.js';
 export { type ReleaseRouteContext, registerReleaseRoutes, toReleaseResource } from './release.routes.js';
 export { AdvisoryLeader, type LeaderOptions, RELEASE_LOCK_KEY } from './release-leader.js';
-export { type LoopRun, type LoopTimer, ReleaseLoop, systemTimer } from './release-loop.js';
+export { type LoopRun, type LoopTimer, lastDataOf, ReleaseLoop, systemTimer } from './release-loop.js';

@@ -1,8 +1,7 @@
 import { type Decision, decide, type ReleaseEvidence, ReleaseStatus } from '@wavegate/core';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
-import type { TotalsQuery } from '../metrics/index.js';
-import { type ReleaseTotals, WINDOW_MS } from '../metrics/index.js';
+import { type MetricsModule, type ReleaseTotals, type TotalsQuery, WINDOW_MS } from '../metrics/index.js';
 import type { CommandExecutor, Projection } from '../projection/index.js';
 import { appendDecision } from './release.commands.js';
 import type { ReleaseRecord } from './release.reducer.js';
@@ -26,6 +25,8 @@ export interface ReleaseLoopDeps {
   projection: Projection;
   executor: CommandExecutor;
   totals(query: TotalsQuery): Promise<ReleaseTotals>;
+  /** End (epoch ms) of the latest metrics window of the range with data of either arm; null when none. */
+  lastDataAt?(query: TotalsQuery): Promise<number | null>;
   clock: Clock;
   timer?: LoopTimer;
   logger?: Logger;
@@ -157,20 +158,29 @@ export class ReleaseLoop {
     const started = record.state.waveStartedAt ?? now;
     // Whole metric windows that start in the wave: a window straddling the wave start mixes the previous split.
     const from = Math.ceil(started / WINDOW_MS) * WINDOW_MS;
-    const totals = await this.deps.totals({
+    const query = {
       project: p,
       environment: def.environment,
       flag: def.flag,
       from: new Date(from),
       to: new Date(Math.max(from, now)),
-    });
-    const seen =
-      totals.treatment.exposures + totals.control.exposures + totals.treatment.requests + totals.control.requests;
+    };
+    const totals = await this.deps.totals(query);
+    let lastDataAt: number | null;
+    if (this.deps.lastDataAt !== undefined) {
+      const end = await this.deps.lastDataAt(query);
+      lastDataAt = end === null ? null : Math.min(end, now);
+    } else {
+      // Without the windows' times: any data in the wave counts as recent.
+      const seen =
+        totals.treatment.exposures + totals.control.exposures + totals.treatment.requests + totals.control.requests;
+      lastDataAt = seen > 0 ? now : null;
+    }
     const evidence: ReleaseEvidence = {
       treatment: totals.treatment,
       control: totals.control,
       firingAlerts: [],
-      lastDataAt: seen > 0 ? now : null,
+      lastDataAt,
     };
     const decision = decide(def, record.state, evidence, now, { recheckSeconds: this.#recheck });
     this.latest.set(`${p}/${def.id}`, decision);
@@ -191,4 +201,18 @@ export class ReleaseLoop {
     }
     return events.length;
   }
+}
+
+/** `lastDataAt` from the metrics module: the end of the latest window with data of either arm in the range. */
+export function lastDataOf(metrics: Pick<MetricsModule, 'service'>): (q: TotalsQuery) => Promise<number | null> {
+  return async (q) => {
+    const buckets = await metrics.service.read({ ...q, from: q.from.getTime(), to: q.to.getTime() });
+    let last: number | null = null;
+    for (const b of buckets) {
+      if (b.key.arm === 'none') continue;
+      const end = b.key.windowStart + WINDOW_MS;
+      if (last === null || end > last) last = end;
+    }
+    return last;
+  };
 }

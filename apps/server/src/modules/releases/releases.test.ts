@@ -201,6 +201,21 @@ describe('releases', () => {
     expect((await t.built.releaseLoop.runOnce()).evaluated).toBe(0);
   });
 
+  it('rolls back on no data for the set time since the last metrics window (onNoData)', async () => {
+    await t.call('POST', R, definition({ onNoData: { afterSeconds: 30, action: 'rollback' } }));
+    await t.call('POST', `${R}/checkout-rollout/start`);
+    await report(t, T0, { treatment: 0.01, control: 0.01 }); // the window [T0, T0 + 10 s)
+    t.clock.advance(30_000);
+    await t.built.releaseLoop.runOnce();
+    expect((await status(t)).status).toBe('running'); // 20 s since the last data
+    t.clock.advance(15_000);
+    await t.built.releaseLoop.runOnce();
+    const s = await status(t);
+    expect(s.status).toBe('rolled_back');
+    expect(s.reason).toBe('no data for 35 s: rolling back (policy)');
+    expect(await rollout(t)).toBe(0);
+  });
+
   it('appends a decision once: the same decision key a second time appends nothing', async () => {
     await t.call('POST', R, definition());
     await t.call('POST', `${R}/checkout-rollout/start`);
