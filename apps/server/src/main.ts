@@ -71,6 +71,8 @@ export interface App {
   flagMetrics: MetricsModule;
   /** The release reconcile loop (also built when not running, so it can be run by hand). */
   releaseLoop: ReleaseLoop;
+  /** PostgreSQL with `releaseLeader`: the leadership of the release loop among replicas. */
+  releaseLeader?: AdvisoryLeader;
   clock: Clock;
   /** Set when this start created the first admin token of a new database (print it once). */
   firstAdminToken?: string;
@@ -164,6 +166,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics,
     flagMetrics,
     releaseLoop,
+    ...(leader === undefined ? {} : { releaseLeader: leader }),
     clock,
     ...(serving.firstAdminToken === undefined ? {} : { firstAdminToken: serving.firstAdminToken }),
     close: () => {

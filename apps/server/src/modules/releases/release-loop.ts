@@ -73,6 +73,11 @@ export class ReleaseLoop {
     this.#recheck = deps.recheckSeconds ?? 10;
   }
 
+  /** True between start() and stop(). */
+  get running(): boolean {
+    return !this.#stopped;
+  }
+
   /** Runs now, then keeps waking up at the earliest `nextWakeAt` until `stop()`. */
   start(): void {
     if (!this.#stopped) return;
