@@ -297,6 +297,14 @@ describe('releases', () => {
     expect(await t.built.events.count()).toBe(before);
   });
 
+  it('documents the release routes in the OpenAPI description', async () => {
+    const res = await t.built.app.inject({ method: 'GET', url: '/openapi.json' });
+    const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths);
+    for (const path of ['', '/{id}', '/{id}/start', '/{id}/promote', '/{id}/rollback']) {
+      expect(paths).toContain(`/api/v1/projects/{p}/releases${path}`);
+    }
+  });
+
   it('schedules the next run at the earliest wake-up', async () => {
     const timers: { fn: () => void; delay: number }[] = [];
     const timer: LoopTimer = { set: (fn, delay) => timers.push({ fn, delay }), clear: () => {} };
