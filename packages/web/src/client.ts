@@ -1,123 +1,32 @@
+import type {
+  ChangeCause,
+  VisibilitySource,
+  WavegateWebEvents,
+  WavegateWebOptions,
+  WebSource,
+} from './client-types.js';
 import { type Clock, systemClock, type TimerHandle } from './clock.js';
 import { Emitter } from './emitter.js';
 import { WavegateWebError } from './errors.js';
-import { MetricsCollector, type WebMetricsOptions } from './metrics.js';
+import { canonical, evaluateItem, sameItem } from './flag-items.js';
+import { createRequest, type RequestFn } from './http-request.js';
+import { MetricsCollector } from './metrics.js';
+import { bulkError, readBulkFlags } from './ofrep-bulk.js';
+import { backoffDelay, retryAfterMs } from './retry.js';
 import { SseParser } from './sse.js';
+import { loadStored, saveStored } from './stored-answer.js';
 import type { EvaluationContext, FlagType, JsonValue, OfrepItem, StorageLike, WebEvaluation } from './types.js';
+
+export type {
+  ChangeCause,
+  VisibilitySource,
+  WavegateWebEvents,
+  WavegateWebOptions,
+  WebSource,
+} from './client-types.js';
 
 /** The SDK's version, sent in metric batches. */
 export const SDK_VERSION = '0.1.0';
-
-/** Options of {@link WavegateWeb}. */
-export interface WavegateWebOptions {
-  /** The server's base URL, e.g. `https://flags.example.com`. */
-  url: string;
-  /** A **frontend** token (`wg_frontend_…`): OFREP only, it cannot read rules. */
-  token: string;
-  /** The evaluation context (`targetingKey` is the unit). Change it later with `setContext`. */
-  context?: EvaluationContext;
-  /** Poll the bulk evaluation (ETag, 304 when unchanged) this often while no stream is up (ms). Default 30,000. */
-  pollIntervalMs?: number;
-  /**
-   * Listen to the server's change stream (`GET /api/client/stream`, read with fetch) and re-fetch the bulk
-   * evaluation on each change. Default false: the server accepts only **client** tokens there today, and a client
-   * token must not ship to browsers. A refused stream (401/403/404) falls back to polling for good.
-   */
-  streaming?: boolean;
-  /** Backoff after failures, for polls and stream reconnects. Default `{initialDelayMs: 1000, maxDelayMs: 60000}`. */
-  backoff?: { initialDelayMs?: number; maxDelayMs?: number };
-  /** Reconnect the stream when it is silent this long (the server sends a heartbeat every 15 s). Default 45,000. */
-  heartbeatTimeoutMs?: number;
-  /** Timeout of one request (ms). Default 10,000. */
-  requestTimeoutMs?: number;
-  /** How long `ready()` waits for the first answer (ms). Default 10,000. */
-  readyTimeoutMs?: number;
-  /**
-   * Last-known-good store (e.g. `window.localStorage`): the bulk answer is saved per URL and context, served at
-   * start and revalidated with its ETag. Default none.
-   */
-  storage?: StorageLike;
-  /** Exposure and `track()` reporting to `POST /api/client/metrics`; `false` turns it off. */
-  metrics?: false | WebMetricsOptions;
-  /**
-   * Page visibility (default: the global `document`, when there is one; `false` ignores it). While the page is
-   * hidden, polling pauses and queued metrics are flushed; when it shows again the evaluation is re-fetched at once.
-   */
-  visibility?: false | VisibilitySource;
-  /** Injection points (tests, proxies). */
-  clock?: Clock;
-  /** A fetch implementation; default the global `fetch`. */
-  fetch?: typeof fetch;
-  /** Random numbers in [0, 1) for backoff jitter; default `Math.random`. */
-  random?: () => number;
-}
-
-/** What `visibility` needs of `document`: its `visibilityState` and `visibilitychange` events. */
-export interface VisibilitySource {
-  readonly visibilityState: string;
-  addEventListener(type: 'visibilitychange', listener: () => void): void;
-  removeEventListener(type: 'visibilitychange', listener: () => void): void;
-}
-
-/** What caused a `changed` event: a new config on the server, or a new context from `setContext`. */
-export type ChangeCause = 'config' | 'context';
-
-/** Events of {@link WavegateWeb}. */
-export interface WavegateWebEvents extends Record<string, unknown[]> {
-  /**
-   * The first evaluation arrived (or a stored one is being served after `readyTimeoutMs`); also emitted when the
-   * first answer comes only after `ready()` rejected with `READY_TIMEOUT`.
-   */
-  ready: [];
-  /** Flags whose value, variant or reason changed, and why. */
-  changed: [keys: string[], cause: ChangeCause];
-  /** A background failure; serving goes on from the cache. */
-  error: [error: WavegateWebError];
-  /** The server answers the bulk evaluation again after one or more failures. */
-  recovered: [];
-}
-
-/** Where the values served come from. */
-export type WebSource = 'none' | 'storage' | 'server';
-
-interface StoredEntry {
-  format: 'wavegate-web-cache/1';
-  context: string;
-  etag: string | null;
-  flags: OfrepItem[];
-}
-
-const AUTH_STATUSES = new Set([401, 403]);
-
-/** Canonical JSON (keys sorted) of a context, to compare contexts and key the storage. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
-function typeOk(value: unknown, type: FlagType): boolean {
-  if (type === 'json') return value !== null && typeof value === 'object';
-  return typeof value === type;
-}
-
-function sameItem(a: OfrepItem | undefined, b: OfrepItem | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return (
-    a.variant === b.variant &&
-    a.reason === b.reason &&
-    a.errorCode === b.errorCode &&
-    canonical(a.value) === canonical(b.value)
-  );
-}
-
-function retryAfterMs(res: Response): number {
-  const s = Number(res.headers.get('retry-after'));
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 0;
-}
 
 /**
  * The Wavegate browser client. Flags are evaluated **remotely** by the server's OFREP bulk endpoint for one
@@ -131,15 +40,13 @@ function retryAfterMs(res: Response): number {
  */
 export class WavegateWeb extends Emitter<WavegateWebEvents> {
   private readonly url: string;
-  private readonly token: string;
+  private readonly request: RequestFn;
   private readonly clock: Clock;
-  private readonly fetchFn: typeof fetch;
   private readonly random: () => number;
   private readonly pollIntervalMs: number;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly heartbeatTimeoutMs: number;
-  private readonly requestTimeoutMs: number;
   private readonly storage: StorageLike | undefined;
   private readonly metrics: MetricsCollector | undefined;
   private readonly exposures: boolean;
@@ -192,15 +99,14 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     super();
     if (!options.url || !options.token) throw new TypeError('WavegateWeb needs url and token');
     this.url = options.url.replace(/\/+$/, '');
-    this.token = options.token;
     this.clock = options.clock ?? systemClock;
-    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.random = options.random ?? Math.random;
     this.pollIntervalMs = options.pollIntervalMs ?? 30_000;
     this.initialDelayMs = options.backoff?.initialDelayMs ?? 1000;
     this.maxDelayMs = options.backoff?.maxDelayMs ?? 60_000;
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 45_000;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.request = createRequest(this.url, options.token, this.clock, fetchFn, options.requestTimeoutMs ?? 10_000);
     this.storage = options.storage;
     this.contextValue = { ...(options.context ?? {}) };
     this.contextKey = canonical(this.contextValue);
@@ -337,38 +243,12 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   }
 
   private resolve(key: string, defaultValue: unknown, type: FlagType | undefined): WebEvaluation<unknown> {
-    if (this.sourceValue === 'none') {
-      return { value: defaultValue, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY', errorMessage: 'not loaded yet' };
-    }
     const item = this.flags.get(key);
-    if (item === undefined) {
-      return {
-        value: defaultValue,
-        reason: 'ERROR',
-        errorCode: 'FLAG_NOT_FOUND',
-        errorMessage: `flag "${key}" not found`,
-      };
+    const result = evaluateItem(key, item, this.sourceValue !== 'none', defaultValue, type);
+    const variant = item?.variant;
+    if (result.errorCode === undefined && this.metrics && this.exposures && variant !== undefined) {
+      this.metrics.exposure(key, variant);
     }
-    if (item.errorCode !== undefined) {
-      return {
-        value: defaultValue,
-        reason: 'ERROR',
-        errorCode: item.errorCode,
-        errorMessage: item.errorDetails ?? item.errorCode,
-      };
-    }
-    if (type !== undefined && !typeOk(item.value, type)) {
-      return {
-        value: defaultValue,
-        reason: 'ERROR',
-        errorCode: 'TYPE_MISMATCH',
-        errorMessage: `flag "${key}" is not of type ${type}`,
-      };
-    }
-    if (this.metrics && this.exposures && item.variant !== undefined) this.metrics.exposure(key, item.variant);
-    const result: WebEvaluation<unknown> = { value: item.value, reason: item.reason ?? 'DEFAULT' };
-    if (item.variant !== undefined) result.variant = item.variant;
-    if (item.metadata !== undefined) result.metadata = item.metadata;
     return result;
   }
 
@@ -463,26 +343,6 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
 
   // ---------------------------------------------------------------- fetching
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { authorization: `Bearer ${this.token}`, ...extra };
-  }
-
-  private async request(path: string, init: RequestInit, timeout = true): Promise<Response> {
-    const controller = new AbortController();
-    const timer = timeout ? this.clock.setTimeout(() => controller.abort(), this.requestTimeoutMs) : undefined;
-    const outer = init.signal;
-    outer?.addEventListener('abort', () => controller.abort(), { once: true });
-    try {
-      return await this.fetchFn(this.url + path, {
-        ...init,
-        headers: this.headers(init.headers as Record<string, string>),
-        signal: controller.signal,
-      });
-    } finally {
-      if (timer !== undefined) this.clock.clearTimeout(timer);
-    }
-  }
-
   private async fetchBulk(throwOnFailure: boolean): Promise<void> {
     const gen = this.generation;
     const contextKey = this.contextKey;
@@ -502,30 +362,14 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
       if (res.status === 304) {
         this.onGood();
       } else if (res.ok) {
-        let flags: OfrepItem[];
-        try {
-          const body = (await res.json()) as { flags?: unknown };
-          if (!Array.isArray(body.flags)) throw new Error('no flags array');
-          flags = body.flags.filter(
-            (f): f is OfrepItem => f !== null && typeof f === 'object' && typeof (f as OfrepItem).key === 'string',
-          );
-        } catch (cause) {
-          throw new WavegateWebError('BAD_DATA', 'bulk evaluation answer is not valid', { cause });
-        }
+        const flags = await readBulkFlags(res);
         if (gen !== this.generation || this.closed) return;
         this.apply(flags, res.headers.get('etag'), contextKey);
         this.onGood();
       } else {
         void res.body?.cancel().catch(() => {});
-        if (AUTH_STATUSES.has(res.status)) {
-          throw new WavegateWebError('UNAUTHENTICATED', `token refused (${res.status})`, { status: res.status });
-        }
-        if (res.status === 429) {
-          this.notBefore = this.clock.now() + retryAfterMs(res);
-          throw new WavegateWebError('RATE_LIMITED', 'rate limited', { status: 429 });
-        }
-        if (res.status === 503) this.notBefore = this.clock.now() + retryAfterMs(res);
-        throw new WavegateWebError('HTTP_ERROR', `bulk evaluation answered ${res.status}`, { status: res.status });
+        if (res.status === 429 || res.status === 503) this.notBefore = this.clock.now() + retryAfterMs(res);
+        throw bulkError(res.status);
       }
     } catch (cause) {
       error =
@@ -574,7 +418,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
       this.metrics?.noteServed(f.key, f.errorCode === undefined ? f.variant : undefined);
     }
     if (version !== null) this.configVersionValue = version;
-    this.save(contextKey, etag, flags);
+    if (this.storage) saveStored(this.storage, this.url, contextKey, etag, flags);
     if (hadValues && changed.length > 0) this.emit('changed', changed.sort(), cause);
   }
 
@@ -606,9 +450,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   }
 
   private backoff(failures: number): number {
-    // Equal jitter: half the bound plus a random half, so a retry never comes at once.
-    const cap = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** Math.min(failures - 1, 30));
-    return Math.floor(cap / 2 + (this.random() * cap) / 2);
+    return backoffDelay(failures, this.initialDelayMs, this.maxDelayMs, this.random);
   }
 
   private get hidden(): boolean {
@@ -643,35 +485,13 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
 
   // ---------------------------------------------------------------- storage
 
-  private storageKey(): string {
-    return `wavegate:${this.url}`;
-  }
-
   private loadStored(): void {
     if (!this.storage) return;
-    try {
-      const raw = this.storage.getItem(this.storageKey());
-      if (!raw) return;
-      const entry = JSON.parse(raw) as StoredEntry;
-      if (entry.format !== 'wavegate-web-cache/1' || entry.context !== this.contextKey) return;
-      if (!Array.isArray(entry.flags)) return;
-      for (const f of entry.flags) this.flags.set(f.key, f);
-      this.etag = entry.etag;
-      this.flagsContext = entry.context;
-      this.sourceValue = 'storage';
-    } catch {
-      // A bad stored entry is ignored.
-    }
-  }
-
-  private save(contextKey: string, etag: string | null, flags: OfrepItem[]): void {
-    if (!this.storage) return;
-    const entry: StoredEntry = { format: 'wavegate-web-cache/1', context: contextKey, etag, flags };
-    try {
-      this.storage.setItem(this.storageKey(), JSON.stringify(entry));
-    } catch {
-      // Quota or privacy mode: the cache is best effort.
-    }
+    const entry = loadStored(this.storage, this.url, this.contextKey, this.flags);
+    if (entry === undefined) return;
+    this.etag = entry.etag;
+    this.flagsContext = entry.context;
+    this.sourceValue = 'storage';
   }
 
   // ---------------------------------------------------------------- stream
