@@ -5,6 +5,12 @@ import { type EventStore, SqlEventStore } from './modules/events/index.js';
 import { registerFlagRoutes } from './modules/flags/index.js';
 import { createMetricsModule, type MetricsModule, type MetricsModuleDeps } from './modules/metrics/index.js';
 import {
+  createNotificationsModule,
+  NOTIFICATION_LOCK_KEY,
+  type NotificationOptions,
+  type NotificationsModule,
+} from './modules/notifications/index.js';
+import {
   addResourceSchemas,
   CommandExecutor,
   Projection,
@@ -55,6 +61,11 @@ export interface AppDeps extends ServingOptions {
   releaseLeader?: { connectionString: string; intervalMs?: number };
   /** The loop's timer (tests pass one they fire by hand). */
   releaseTimer?: LoopTimer;
+  /**
+   * Notification delivery (receivers' secrets, private addresses, retries). `run` as for `releaseLoop`: the
+   * notification loop runs where the release loop would (its own advisory lock on PostgreSQL).
+   */
+  notifications?: NotificationOptions & { run?: boolean };
 }
 
 /** The assembled server, not yet listening. */
@@ -73,6 +84,8 @@ export interface App {
   releaseLoop: ReleaseLoop;
   /** PostgreSQL with `releaseLeader`: the leadership of the release loop among replicas. */
   releaseLeader?: AdvisoryLeader;
+  /** Alert notifications: routing, outbox, delivery, silences, dead letters. */
+  notifications: NotificationsModule;
   clock: Clock;
   /** Set when this start created the first admin token of a new database (print it once). */
   firstAdminToken?: string;
@@ -141,6 +154,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(logger === undefined ? {} : { logger }),
   });
   registerReleaseRoutes(app, { ...ctx, clock, loop: releaseLoop });
+  const { run: runNotifications, ...notificationOptions } = deps.notifications ?? {};
+  const notifications = createNotificationsModule({
+    ...notificationOptions,
+    db: deps.db,
+    events,
+    clock,
+    metrics,
+    ...(logger === undefined ? {} : { logger }),
+  });
+  notifications.registerRoutes(app);
+  serving.health.service.addDetail('notifications', () => ({ receivers: notifications.receivers() }));
+  const unfollowNotifications = projection.onApplied((applied) => notifications.onEvents(applied));
   await serving.attach(app);
   await app.ready();
   let leader: AdvisoryLeader | undefined;
@@ -155,6 +180,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
     leader.start();
   }
+  let notificationLeader: AdvisoryLeader | undefined;
+  if (runNotifications === true || (runNotifications === undefined && deps.db.kind === 'pglite')) {
+    notifications.loop.start();
+  } else if (runNotifications === undefined && deps.releaseLeader !== undefined) {
+    notificationLeader = new AdvisoryLeader({
+      ...deps.releaseLeader,
+      lockKey: NOTIFICATION_LOCK_KEY,
+      onElected: () => notifications.loop.start(),
+      onDeposed: () => notifications.loop.stop(),
+      ...(logger === undefined ? {} : { logger }),
+    });
+    notificationLeader.start();
+  }
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -167,12 +205,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
     flagMetrics,
     releaseLoop,
     ...(leader === undefined ? {} : { releaseLeader: leader }),
+    notifications,
     clock,
     ...(serving.firstAdminToken === undefined ? {} : { firstAdminToken: serving.firstAdminToken }),
     close: () => {
       closing ??= (async () => {
         await leader?.stop();
         await releaseLoop.stop();
+        await notificationLeader?.stop();
+        await notifications.loop.stop();
+        unfollowNotifications();
         await app.close();
         await flagMetrics.close();
         serving.stop();

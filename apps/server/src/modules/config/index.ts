@@ -24,3 +24,10 @@ export { exportDocument } from './document-export.js';
 export { BOOLEAN_VARIANTS, defaultEnvironmentConfig, defaultOffVariant } from './document-normalize.js';
 export { normalize, parseDocument, validateDocument } from './document-parse.js';
 export { renderYaml } from './document-render.js';
+export type * from './notifications.types.js';
+export {
+  formatNotificationDuration,
+  type NotificationsCheckOptions,
+  parseNotificationDuration,
+  validateNotificationsSection,
+} from './notifications-section.js';

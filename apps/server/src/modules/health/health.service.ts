@@ -23,14 +23,22 @@ export interface HealthReport {
   draining: boolean;
   database: { status: 'up' | 'down'; latencyMs: number; error?: string };
   projection: { version: number; head: number | null; caughtUp: boolean };
+  /** Details other modules add (`addDetail`), e.g. `notifications` (receivers' circuit breakers). */
+  [detail: string]: unknown;
 }
 
 /** Liveness, readiness and the health report. Nothing here throws: failures are values in the report. */
 export class HealthService {
   private readonly startedAt: number;
+  private readonly details = new Map<string, () => unknown>();
 
   constructor(private readonly deps: HealthDeps) {
     this.startedAt = deps.clock.now().getTime();
+  }
+
+  /** Adds `name: fn()` to every report (informational: it does not change the status). */
+  addDetail(name: string, fn: () => unknown): void {
+    this.details.set(name, fn);
   }
 
   async report(): Promise<HealthReport> {
@@ -55,6 +63,7 @@ export class HealthService {
       draining,
       database,
       projection: { version, head, caughtUp },
+      ...Object.fromEntries([...this.details].map(([name, fn]) => [name, fn()])),
     };
   }
 
