@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { type AdminApi, AdminApiError, type ReleaseView } from './admin-api.js';
+
+/** A config-as-code document with its `releases:` section (release id → definition without `id`). */
+export interface ReleaseDocument {
+  project: string;
+  releases?: Record<string, Record<string, unknown> & { waves?: { minBakeSeconds?: number }[] }>;
+  [section: string]: unknown;
+}
+
+/** Reads a `wavegate.yaml` (or JSON) file as is. */
+export async function loadConfigFile(path: string): Promise<ReleaseDocument> {
+  return parse(await readFile(path, 'utf8')) as ReleaseDocument;
+}
+
+/**
+ * A copy of the document whose release durations (each wave's `minBakeSeconds`, `onNoData.afterSeconds`) are
+ * multiplied by `factor` and rounded up to whole seconds: `scaleDurations(doc, 10 / 86_400)` turns a day of bake
+ * into 10 seconds. Nothing else changes.
+ */
+export function scaleDurations(doc: ReleaseDocument, factor: number): ReleaseDocument {
+  const copy = structuredClone(doc);
+  const scale = (s: unknown) => (typeof s === 'number' ? Math.max(1, Math.ceil(s * factor)) : s);
+  for (const release of Object.values(copy.releases ?? {})) {
+    for (const wave of release.waves ?? []) wave.minBakeSeconds = scale(wave.minBakeSeconds) as number;
+    const onNoData = release['onNoData'] as { afterSeconds?: number } | undefined;
+    if (onNoData !== undefined) onNoData.afterSeconds = scale(onNoData.afterSeconds) as number;
+  }
+  return copy;
+}
+
+function refusesReleases(error: unknown): boolean {
+  const problems = error instanceof AdminApiError ? (error.body.error?.details?.problems ?? []) : [];
+  return problems.some((p) => p.code === 'not_supported' && (p.path ?? '').startsWith('releases'));
+}
+
+/**
+ * Applies a document to the server like `wavegate apply -f` (POST /api/v1/apply), then starts its releases that
+ * are still pending. A server whose config-as-code does not take `releases:` yet gets the document without it,
+ * and the releases are created through the admin API from the same definitions. Returns the releases.
+ */
+export async function applyWithReleases(api: AdminApi, doc: ReleaseDocument): Promise<ReleaseView[]> {
+  const releases = Object.entries(doc.releases ?? {});
+  try {
+    await api.request('POST', '/api/v1/apply', doc);
+  } catch (error) {
+    if (!refusesReleases(error)) throw error;
+    const { releases: _omitted, ...rest } = doc;
+    await api.request('POST', '/api/v1/apply', rest);
+    for (const [id, definition] of releases) {
+      const exists = await api.release(doc.project, id).then(
+        () => true,
+        () => false,
+      );
+      if (!exists)
+        await api.request('POST', `/api/v1/projects/${encodeURIComponent(doc.project)}/releases`, {
+          id,
+          ...definition,
+        });
+    }
+  }
+  const out: ReleaseView[] = [];
+  for (const [id] of releases) {
+    let release = await api.release(doc.project, id);
+    if (release.status === 'pending') {
+      release = await api.request(
+        'POST',
+        `/api/v1/projects/${encodeURIComponent(doc.project)}/releases/${encodeURIComponent(id)}/start`,
+      );
+    }
+    out.push(release);
+  }
+  return out;
+}
+
+/** Whether a release has finished (completed or rolled back). */
+export function finished(release: ReleaseView): boolean {
+  return release.status === 'completed' || release.status === 'rolled_back';
+}
+
+export interface WatchOptions {
+  /** Real milliseconds between polls (default 250). */
+  intervalMs?: number;
+  /** Give up after this many real milliseconds (rejects). */
+  timeoutMs?: number;
+  /** Called with every poll's releases. */
+  onUpdate?: (releases: ReleaseView[]) => void;
+  signal?: AbortSignal;
+}
+
+/** Polls the releases until every one has finished; resolves with their final state. */
+export async function waitForReleases(
+  api: AdminApi,
+  project: string,
+  ids: readonly string[],
+  options: WatchOptions = {},
+): Promise<ReleaseView[]> {
+  const started = Date.now();
+  for (;;) {
+    const releases = await Promise.all(ids.map((id) => api.release(project, id)));
+    options.onUpdate?.(releases);
+    if (releases.every(finished)) return releases;
+    if (options.signal?.aborted === true) throw new Error('stopped');
+    if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
+      const states = releases.map((r) => `${r.id}: ${r.status} at wave ${r.wave} (${r.reason ?? 'no reason'})`);
+      throw new Error(`releases not finished after ${options.timeoutMs} ms: ${states.join('; ')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
+  }
+}
