@@ -49,23 +49,3 @@ function bare(host: string): string {
 export function privateAllowed(policy: PrivatePolicy, host: string): boolean {
   return policy.allowPrivate || (policy.allowHosts ?? []).map(bare).includes(bare(host).toLowerCase());
 }
-
-/**
- * What can be judged without DNS (config time): the URL parses, is http(s), and its host is not a private literal
- * address or `localhost` unless allowed. Host names are checked again, resolved, at send time. Null when fine.
- */
-export function checkUrlStatically(url: string, policy: PrivatePolicy): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'not a URL';
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'only http and https URLs are allowed';
-  const host = bare(parsed.hostname).toLowerCase();
-  if (privateAllowed(policy, host)) return null;
-  if (host === 'localhost' || host.endsWith('.localhost') || isPrivateAddress(host)) {
-    return `${host} is a private, loopback or link-local address; allow it with --allow-private-webhooks or the receiver's allowPrivateHosts`;
-  }
-  return null;
-}
