@@ -189,6 +189,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       lockKey: NOTIFICATION_LOCK_KEY,
       onElected: () => notifications.loop.start(),
       onDeposed: () => notifications.loop.stop(),
+      ...(notificationOptions.timer === undefined ? {} : { timer: notificationOptions.timer }),
       ...(logger === undefined ? {} : { logger }),
     });
     notificationLeader.start();
