@@ -61,9 +61,10 @@ function strings(value: unknown): Record<string, string> {
   return out;
 }
 
+/** Epoch ms (the contract) or an ISO string; the event's time when neither. */
 function timeOf(value: unknown, fallback: string): number {
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(ms) ? Date.parse(fallback) : ms;
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(ms) ? ms : Date.parse(fallback);
 }
 
 function addToGroups(state: DispatchState, alert: AlertRecord, id: string, at: number): void {

@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db.js';
 import { openPgliteDb } from '../../platform/db-pglite.js';
 import { createMetrics } from '../../platform/metrics.js';
 import { migrate } from '../../platform/migrate.js';
+import { canonicalJson } from '../events/index.js';
 import type { NotificationOptions } from './index.js';
 
 /** What the loopback receiver answers next: 200, a status, 429 with Retry-After, or no answer at all. */
@@ -106,13 +107,9 @@ export async function notificationApp(
   };
 }
 
-/** The contract's fingerprint: a stable hash of the sorted labels. */
+/** The contract's fingerprint: the first 16 hex digits of sha256 of the labels' canonical JSON. */
 export function fingerprintOf(labels: Record<string, string>): string {
-  const sorted = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`)
-    .join('\n');
-  return createHash('sha256').update(sorted).digest('hex').slice(0, 16);
+  return createHash('sha256').update(canonicalJson(labels)).digest('hex').slice(0, 16);
 }
 
 /** Appends an `alert.transitioned` event as the alerts module will (the real input of this module). */
@@ -132,7 +129,7 @@ export async function transition(
   const project = input.project ?? 'shop';
   const severity = input.severity ?? 'warning';
   const labels = { alertname: input.rule, severity, project, ...input.labels };
-  const at = clock.now().toISOString();
+  const at = clock.now().getTime();
   await app.events.append({
     actor: 'system',
     kind: 'alert.transitioned',
@@ -146,7 +143,7 @@ export async function transition(
       severity,
       from: input.to === 'firing' ? 'pending' : 'firing',
       to: input.to,
-      value: input.value ?? 1,
+      value: input.to === 'nodata' || input.to === 'error' ? null : (input.value ?? 1),
       activeAt: at,
       at,
     },
