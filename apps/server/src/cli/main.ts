@@ -4,6 +4,7 @@ import { DEFAULT_URL } from './api-client.js';
 import { auditVerifyCommand } from './audit-commands.js';
 import { applyCommand, diffCommand, exportCommand } from './config-commands.js';
 import { CliError, type CliIo, ExitCode } from './io.js';
+import { registerNotificationCommands } from './notification-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
 
 export type { CliIo } from './io.js';
@@ -132,7 +133,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       .option('--database-url <url>', 'check this PostgreSQL database directly, not through the API'),
   ).action(run((options) => auditVerifyCommand(options, io)));
 
-  for (const command of [program, ...program.commands, ...token.commands, ...audit.commands]) {
+  const notificationCommands = registerNotificationCommands(program, (c) => serverCommand(c), run, io);
+
+  for (const command of [program, ...program.commands, ...token.commands, ...audit.commands, ...notificationCommands]) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   }
   return program;
