@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from './modules/audit/index.js';
+import { type ChangeRequestsModule, createChangeRequestsModule } from './modules/change-requests/index.js';
+import { registerDashboardStatic, registerEventStream } from './modules/dashboard/index.js';
 import { registerEnvironmentRoutes } from './modules/environments/index.js';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
 import { registerFlagRoutes } from './modules/flags/index.js';
@@ -25,6 +27,7 @@ import {
   registerReleaseRoutes,
 } from './modules/releases/index.js';
 import { registerSegmentRoutes } from './modules/segments/index.js';
+import { createUsersModule, type UsersModule, type UsersOptions } from './modules/users/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
 import { openPgliteDb } from './platform/db-pglite.js';
@@ -66,6 +69,8 @@ export interface AppDeps extends ServingOptions {
    * notification loop runs where the release loop would (its own advisory lock on PostgreSQL).
    */
   notifications?: NotificationOptions & { run?: boolean };
+  /** Dashboard users: first admin password, Secure cookies, login rate limits. */
+  users?: UsersOptions;
 }
 
 /** The assembled server, not yet listening. */
@@ -89,6 +94,12 @@ export interface App {
   clock: Clock;
   /** Set when this start created the first admin token of a new database (print it once). */
   firstAdminToken?: string;
+  /** Dashboard users and sessions. */
+  users: UsersModule;
+  /** Change requests for protected environments. */
+  changeRequests: ChangeRequestsModule;
+  /** Set when this start created the first admin user; `password` only when it was generated (print it once). */
+  firstAdmin?: { login: string; password?: string };
   /** Closes the HTTP app (streams end with a retry hint) and stops following the log. Does not close `db`. */
   close(): Promise<void>;
 }
@@ -117,10 +128,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await projection.start();
   const executor = new CommandExecutor(events, projection);
   const serving = await createServing({ ...deps, events, projection, clock, metrics });
+  const users = createUsersModule({
+    ...deps.users,
+    db: deps.db,
+    events,
+    clock,
+    tokens: serving.tokens.authenticator,
+    isProtected: (p, env) => projection.state.projects[p]?.environments[env]?.protected === true,
+  });
   const app = createHttpApp({
     ...(logger === undefined ? {} : { logger }),
     ...(deps.bodyLimit === undefined ? {} : { bodyLimit: deps.bodyLimit }),
-    authenticator: deps.authenticator ?? serving.tokens.authenticator,
+    authenticator: deps.authenticator ?? users.authenticator,
   });
   await registerOpenApi(app, serverVersion());
   addResourceSchemas(app);
@@ -129,8 +148,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerEnvironmentRoutes(app, ctx);
   registerFlagRoutes(app, ctx);
   registerSegmentRoutes(app, ctx);
-  registerConfigRoutes(app, ctx);
+  registerConfigRoutes(app, { ...ctx, clock, onApplied: () => releaseLoop.poke() });
   registerAuditRoutes(app, events);
+  users.registerRoutes(app);
+  const changeRequests = createChangeRequestsModule({ events, executor, follow: (l) => projection.onApplied(l) });
+  await changeRequests.start();
+  changeRequests.registerRoutes(app);
+  registerEventStream(app, { follow: (l) => projection.onApplied(l) });
+  await registerDashboardStatic(app);
+  const { firstAdmin } = await users.start();
   const flagMetrics = createMetricsModule({
     db: deps.db,
     clock,
@@ -209,6 +235,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     notifications,
     clock,
     ...(serving.firstAdminToken === undefined ? {} : { firstAdminToken: serving.firstAdminToken }),
+    users,
+    changeRequests,
+    ...(firstAdmin === undefined ? {} : { firstAdmin }),
     close: () => {
       closing ??= (async () => {
         await leader?.stop();
@@ -216,6 +245,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await notificationLeader?.stop();
         await notifications.loop.stop();
         unfollowNotifications();
+        changeRequests.stop();
         await app.close();
         await flagMetrics.close();
         serving.stop();
@@ -242,6 +272,7 @@ export interface StartOptions extends ServingOptions {
   clock?: Clock;
   bodyLimit?: number;
   flagMetrics?: AppDeps['flagMetrics'];
+  users?: UsersOptions;
 }
 
 export interface RunningServer {
