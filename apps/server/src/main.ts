@@ -272,6 +272,8 @@ export interface StartOptions extends ServingOptions {
   clock?: Clock;
   bodyLimit?: number;
   flagMetrics?: AppDeps['flagMetrics'];
+  /** Notification delivery: secrets' environment, private addresses, the public URL for links. */
+  notifications?: AppDeps['notifications'];
   users?: UsersOptions;
 }
 
