@@ -18,6 +18,7 @@ import type {
 import { formatPath } from './config-path.js';
 import { parseCorePath } from './core-check.js';
 import { defaultEnvironmentConfig, defaultOffVariant, normalizeLocated } from './document-normalize.js';
+import { keepReleasePercentages, planReleases } from './releases-section.js';
 import { toConfigProblem } from './schema-check.js';
 
 /** The state of a project that does not exist yet. */
@@ -266,8 +267,10 @@ export function planApply(
 ): ConfigResult<Plan> {
   const normalized = normalizeLocated(document);
   if (!normalized.ok) return { ok: false, problems: normalized.problems.map(toConfigProblem) };
-  const { state, references } = normalized.value;
+  const { references } = normalized.value;
   const now = current ?? EMPTY_STATE;
+  // A rule driven by a started release keeps the percentage the release gave it (releases-section.ts).
+  const state = keepReleasePercentages(now, normalized.value.state, document);
   const prune = options.prune === true;
   // The segments after the plan: the document's, and (without prune, nothing is deleted) the server's.
   const known = new Set(state.segments.map((s) => s.key));
@@ -287,7 +290,9 @@ export function planApply(
   planner.planSegments();
   planner.planFlags();
   planner.finish();
-  problems.push(...planner.problems);
+  const releases = planReleases(now, state, document, options.now ?? 0);
+  problems.push(...planner.problems, ...releases.problems);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { events: planner.events, changes: planner.changes } };
+  const events = [...planner.events, ...releases.events];
+  return { ok: true, value: { events, changes: [...planner.changes, ...releases.changes] } };
 }

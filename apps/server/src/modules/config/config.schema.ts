@@ -1,4 +1,5 @@
 import { Operator } from '@wavegate/core';
+import { releaseDef, releasesSchema } from './releases.schema.js';
 
 /** Keys of projects, environments, flags, segments and variants. */
 export const KEY_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
@@ -44,10 +45,11 @@ export const configSchema = {
       propertyNames: key,
       additionalProperties: { anyOf: [{ type: 'null' }, { $ref: '#/$defs/flag' }] },
     },
-    releases: { description: 'Reserved for release plans (a later version).' },
+    releases: releasesSchema,
     alerts: { description: 'Reserved for alert rules (a later version).' },
   },
   $defs: {
+    release: releaseDef,
     environment: {
       type: 'object',
       additionalProperties: false,

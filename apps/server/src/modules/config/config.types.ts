@@ -1,4 +1,5 @@
 import type { Condition, FlagType, JsonValue, Rule, Serve } from '@wavegate/core';
+import type { DocumentRelease, ReleaseResource } from './releases.types.js';
 
 /**
  * One problem found in a config document. `path` is a JSON path into the document
@@ -62,6 +63,8 @@ export interface ConfigDocument {
   environments?: string[] | Record<string, DocumentEnvironment | null>;
   segments?: Record<string, DocumentSegment>;
   flags?: Record<string, DocumentFlag | null>;
+  /** Release id → release (releases.types.ts, docs/releases.md "Config as code"). */
+  releases?: Record<string, DocumentRelease | null>;
 }
 
 /** A flag's configuration in one environment, in the resource shape of the admin API. */
@@ -112,6 +115,8 @@ export interface ProjectState {
   environments: EnvironmentResource[];
   flags: FlagResource[];
   segments: SegmentResource[];
+  /** The project's releases (none when absent). */
+  releases?: ReleaseResource[];
 }
 
 // The desired state: what a document says, with every default filled in.
@@ -182,6 +187,8 @@ export interface Change {
 export interface PlanOptions {
   /** Archive flags and delete segments that the document does not name. */
   prune?: boolean;
+  /** Epoch ms written as the `at` of release events (the server's clock). Default: 0. */
+  now?: number;
 }
 
 /** A plan: the events that make the project match the document (none when it already does), and the changes. */

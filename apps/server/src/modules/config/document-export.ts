@@ -13,6 +13,7 @@ import type {
   ProjectState,
 } from './config.types.js';
 import { BOOLEAN_VARIANTS, defaultEnvironmentConfig, defaultOffVariant } from './document-normalize.js';
+import { exportReleases } from './releases-section.js';
 
 function byKey<T extends { key: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -112,5 +113,7 @@ export function exportDocument(current: ProjectState): ConfigDocument {
     document.flags = {};
     for (const flag of flags) document.flags[flag.key] = exportFlag(flag, environmentKeys);
   }
+  const releases = exportReleases(current.releases ?? []);
+  if (releases !== undefined) document.releases = releases;
   return document;
 }

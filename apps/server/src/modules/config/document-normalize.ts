@@ -11,6 +11,7 @@ import type {
   FlagEnvironmentConfig,
 } from './config.types.js';
 import { checkWithCore } from './core-check.js';
+import { checkReleasesLocated } from './releases-check.js';
 import type { LocatedProblem } from './schema-check.js';
 import { resolveServe } from './serve-resolve.js';
 
@@ -195,7 +196,7 @@ export function normalizeLocated(
 ): { ok: true; value: NormalizedDocument } | { ok: false; problems: LocatedProblem[] } {
   const problems: LocatedProblem[] = [];
   const references: SegmentReference[] = [];
-  for (const section of ['releases', 'alerts']) {
+  for (const section of ['alerts']) {
     if (Object.hasOwn(document, section)) {
       problems.push({
         segments: [section],
@@ -204,6 +205,7 @@ export function normalizeLocated(
       });
     }
   }
+  checkReleasesLocated(document, problems);
   const environments = environmentKeys(document);
   const segments: DesiredSegment[] = Object.entries(document.segments ?? {}).map(([key, segment]) => {
     checkConditions(segment.conditions, ['segments', key, 'conditions'], problems, references);

@@ -229,7 +229,15 @@ describe('parseDocument', () => {
       line: 3,
     },
     { name: 'an empty salt', text: withFlag('salt: ""'), path: 'flags.f.salt', code: 'empty' },
-    { name: 'a reserved section', text: 'project: p\nreleases: []\n', path: 'releases', code: 'not_supported' },
+    { name: 'a reserved section', text: 'project: p\nalerts: []\n', path: 'alerts', code: 'not_supported' },
+    { name: 'releases as a list', text: 'project: p\nreleases: []\n', path: 'releases', code: 'wrong_type', line: 2 },
+    {
+      name: 'a release the core refuses',
+      text: 'project: p\nreleases:\n  r1:\n    flag: f\n    environment: e\n    rule: { index: 0 }\n    variant: on\n    gates: []\n    waves: [{ percentage: 50, minBakeSeconds: 1 }, { percentage: 20, minBakeSeconds: 1 }]\n',
+      path: 'releases.r1.waves[1].percentage',
+      code: 'waves_not_increasing',
+      line: 9,
+    },
   ];
 
   it.each(cases)('reports $name at its path', ({ text, path, code, line }) => {

@@ -106,7 +106,16 @@ export function renderYaml(document: ConfigDocument): string {
       const inConditions = isSeq(parent) && pairKey(path[path.length - 2]) === 'conditions';
       const environmentAttributes = path.length === 5 && pairKey(path[2]) === 'environments';
       const scalarVariants = owner === 'variants' && node.items.every((item) => isScalar(item.value));
-      if (inConditions || owner === 'serve' || owner === 'split' || scalarVariants || environmentAttributes) {
+      // Inside a release: its rule, each wave, each gate and onNoData on one line (docs/releases.md).
+      const inRelease = path.length >= 7 && pairKey(path[2]) === 'releases';
+      if (
+        inConditions ||
+        owner === 'serve' ||
+        owner === 'split' ||
+        scalarVariants ||
+        environmentAttributes ||
+        inRelease
+      ) {
         node.flow = true;
       }
     },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import { actorOf, requireAuth } from '../../platform/http.js';
 import {
@@ -48,14 +49,15 @@ export function configStateOf(state: DomainState, key: string): ConfigProjectSta
       description: s.description,
       conditions: s.conditions,
     })),
+    releases: Object.values(p.releases ?? {}).map((r) => ({ definition: r.definition, status: r.state.status })),
   };
 }
 
-function plan(state: DomainState, body: unknown, prune: boolean): { project: string; plan: Plan } {
+function plan(state: DomainState, body: unknown, prune: boolean, now: number): { project: string; plan: Plan } {
   const document = validateDocument(body);
   if (!document.ok) throw AppError.validation('invalid config document', document.problems);
   const project = document.value.project;
-  const planned = planApply(configStateOf(state, project), document.value, { prune });
+  const planned = planApply(configStateOf(state, project), document.value, { prune, now });
   if (!planned.ok) throw AppError.validation('the document cannot be applied', planned.problems);
   return { project, plan: planned.value };
 }
@@ -63,7 +65,12 @@ function plan(state: DomainState, body: unknown, prune: boolean): { project: str
 const toPlanned = (events: Plan['events']): PlannedEvent[] =>
   events.map((e) => ({ kind: e.kind, subject: e.subject, payload: e.payload as JsonObject }));
 
-export function registerConfigRoutes(app: FastifyInstance, ctx: CommandContext): void {
+/** `clock` dates release events of an apply; `onApplied` runs after an apply appended events (wakes the release loop). */
+export function registerConfigRoutes(
+  app: FastifyInstance,
+  ctx: CommandContext & { clock?: Clock; onApplied?: () => void },
+): void {
+  const now = () => (ctx.clock === undefined ? Date.now() : ctx.clock.now().getTime());
   const admin = requireAuth('admin');
 
   app.post<{ Querystring: { dryRun?: boolean; prune?: boolean }; Body: unknown }>(
@@ -85,14 +92,15 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: CommandContext):
     async (request) => {
       const prune = request.query.prune ?? false;
       if (request.query.dryRun === true) {
-        const { project, plan: p } = plan(ctx.projection.state, request.body, prune);
+        const { project, plan: p } = plan(ctx.projection.state, request.body, prune, now());
         return { project, dryRun: true, changes: p.changes, version: ctx.projection.seq };
       }
       let outcome: { project: string; plan: Plan } | undefined;
       const { events } = await ctx.executor.execute(actorOf(request), (s) => {
-        outcome = plan(s, request.body, prune);
+        outcome = plan(s, request.body, prune, now());
         return toPlanned(outcome.plan.events);
       });
+      if (events.length > 0) ctx.onApplied?.();
       const result = outcome!;
       return {
         project: result.project,
