@@ -31,9 +31,11 @@ export {
   loadConfigFile,
   type ReleaseDocument,
   scaleDurations,
+  startReleases,
   type WatchOptions,
   waitForReleases,
 } from './release-config.js';
+export { type RunOptions, runScenarios, type Scenario, type ScenarioOutcome } from './scenario.js';
 export {
   type ServiceSpec,
   SimulatedService,

@@ -15,9 +15,10 @@ export async function loadConfigFile(path: string): Promise<ReleaseDocument> {
 }
 
 /**
- * A copy of the document whose release durations (each wave's `minBakeSeconds`, `onNoData.afterSeconds`) are
- * multiplied by `factor` and rounded up to whole seconds: `scaleDurations(doc, 10 / 86_400)` turns a day of bake
- * into 10 seconds. Nothing else changes.
+ * A copy of the document whose release durations are multiplied by `factor` and rounded up to whole seconds:
+ * `scaleDurations(doc, 20 / 86_400)` turns a day of bake (`minBakeSeconds`) into 20 seconds. `onNoData.afterSeconds`
+ * is scaled too but kept at 60 seconds or more: metrics arrive in 10-second windows, so a shorter silence is not a
+ * sign of missing data. Nothing else changes.
  */
 export function scaleDurations(doc: ReleaseDocument, factor: number): ReleaseDocument {
   const copy = structuredClone(doc);
@@ -25,10 +26,15 @@ export function scaleDurations(doc: ReleaseDocument, factor: number): ReleaseDoc
   for (const release of Object.values(copy.releases ?? {})) {
     for (const wave of release.waves ?? []) wave.minBakeSeconds = scale(wave.minBakeSeconds) as number;
     const onNoData = release['onNoData'] as { afterSeconds?: number } | undefined;
-    if (onNoData !== undefined) onNoData.afterSeconds = scale(onNoData.afterSeconds) as number;
+    if (typeof onNoData?.afterSeconds === 'number') {
+      onNoData.afterSeconds = Math.max(MIN_NO_DATA_SECONDS, Math.ceil(onNoData.afterSeconds * factor));
+    }
   }
   return copy;
 }
+
+/** The shortest `onNoData.afterSeconds` scaleDurations leaves: six 10-second metric windows. */
+const MIN_NO_DATA_SECONDS = 60;
 
 function refusesReleases(error: unknown): boolean {
   const problems = error instanceof AdminApiError ? (error.body.error?.details?.problems ?? []) : [];
@@ -36,11 +42,15 @@ function refusesReleases(error: unknown): boolean {
 }
 
 /**
- * Applies a document to the server like `wavegate apply -f` (POST /api/v1/apply), then starts its releases that
- * are still pending. A server whose config-as-code does not take `releases:` yet gets the document without it,
+ * Applies a document to the server like `wavegate apply -f` (POST /api/v1/apply), then (unless `start: false`)
+ * starts its releases that are still pending. A server whose config-as-code does not take `releases:` yet gets the document without it,
  * and the releases are created through the admin API from the same definitions. Returns the releases.
  */
-export async function applyWithReleases(api: AdminApi, doc: ReleaseDocument): Promise<ReleaseView[]> {
+export async function applyWithReleases(
+  api: AdminApi,
+  doc: ReleaseDocument,
+  options: { start?: boolean } = {},
+): Promise<ReleaseView[]> {
   const releases = Object.entries(doc.releases ?? {});
   try {
     await api.request('POST', '/api/v1/apply', doc);
@@ -60,14 +70,19 @@ export async function applyWithReleases(api: AdminApi, doc: ReleaseDocument): Pr
         });
     }
   }
+  const ids = releases.map(([id]) => id);
+  if (options.start === false) return Promise.all(ids.map((id) => api.release(doc.project, id)));
+  return startReleases(api, doc.project, ids);
+}
+
+/** Starts the releases that are still pending; returns all of them. */
+export async function startReleases(api: AdminApi, project: string, ids: readonly string[]): Promise<ReleaseView[]> {
   const out: ReleaseView[] = [];
-  for (const [id] of releases) {
-    let release = await api.release(doc.project, id);
+  for (const id of ids) {
+    let release = await api.release(project, id);
     if (release.status === 'pending') {
-      release = await api.request(
-        'POST',
-        `/api/v1/projects/${encodeURIComponent(doc.project)}/releases/${encodeURIComponent(id)}/start`,
-      );
+      const path = `/api/v1/projects/${encodeURIComponent(project)}/releases/${encodeURIComponent(id)}/start`;
+      release = await api.request('POST', path);
     }
     out.push(release);
   }
