@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { type AlertsModule, createAlertsModule, type PromqlSource } from './modules/alerts/index.js';
 import { registerAuditRoutes } from './modules/audit/index.js';
 import { type ChangeRequestsModule, createChangeRequestsModule } from './modules/change-requests/index.js';
 import { registerDashboardStatic, registerEventStream } from './modules/dashboard/index.js';
@@ -64,6 +65,8 @@ export interface AppDeps extends ServingOptions {
   releaseLeader?: { connectionString: string; intervalMs?: number };
   /** The loop's timer (tests pass one they fire by hand). */
   releaseTimer?: LoopTimer;
+  /** Alert evaluation: interval (default 10 s), timer (tests), PromQL source. Runs where the release loop runs. */
+  alerts?: { intervalMs?: number; timer?: LoopTimer; prometheus?: PromqlSource };
   /**
    * Notification delivery (receivers' secrets, private addresses, retries). `run` as for `releaseLoop`: the
    * notification loop runs where the release loop would (its own advisory lock on PostgreSQL).
@@ -89,6 +92,8 @@ export interface App {
   releaseLoop: ReleaseLoop;
   /** PostgreSQL with `releaseLeader`: the leadership of the release loop among replicas. */
   releaseLeader?: AdvisoryLeader;
+  /** Alert rules, their evaluation loop (with the release loop's leadership) and the Alertmanager hook. */
+  alerts: AlertsModule;
   /** Alert notifications: routing, outbox, delivery, silences, dead letters. */
   notifications: NotificationsModule;
   clock: Clock;
@@ -170,11 +175,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onFlushError: (error) => logger?.error({ err: error }, 'metrics commit failed'),
   });
   flagMetrics.registerRoutes(app);
+  const alerts = createAlertsModule({
+    projection,
+    executor,
+    events,
+    flagMetrics,
+    clock,
+    ...deps.alerts,
+    ...(logger === undefined ? {} : { logger }),
+  });
+  alerts.registerRoutes(app);
   const releaseLoop = new ReleaseLoop({
     projection,
     executor,
     totals: (q) => flagMetrics.totals(q),
     lastDataAt: lastDataOf(flagMetrics),
+    firingAlerts: (q) => alerts.firingAlerts(q),
     clock,
     ...(deps.releaseTimer === undefined ? {} : { timer: deps.releaseTimer }),
     ...(logger === undefined ? {} : { logger }),
@@ -195,12 +211,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await serving.attach(app);
   await app.ready();
   let leader: AdvisoryLeader | undefined;
-  if (deps.releaseLoop === true || (deps.releaseLoop === undefined && deps.db.kind === 'pglite')) releaseLoop.start();
+  if (deps.releaseLoop === true || (deps.releaseLoop === undefined && deps.db.kind === 'pglite')) {
+    releaseLoop.start();
+    alerts.loop.start();
+  }
   else if (deps.releaseLoop === undefined && deps.releaseLeader !== undefined) {
     leader = new AdvisoryLeader({
       ...deps.releaseLeader,
-      onElected: () => releaseLoop.start(),
-      onDeposed: () => releaseLoop.stop(),
+      onElected: () => {
+        releaseLoop.start();
+        alerts.loop.start();
+      },
+      onDeposed: async () => {
+        await alerts.loop.stop();
+        await releaseLoop.stop();
+        await alerts.loop.stop();
+      },
       ...(deps.releaseTimer === undefined ? {} : { timer: deps.releaseTimer }),
       ...(logger === undefined ? {} : { logger }),
     });
@@ -232,6 +258,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     flagMetrics,
     releaseLoop,
     ...(leader === undefined ? {} : { releaseLeader: leader }),
+    alerts,
     notifications,
     clock,
     ...(serving.firstAdminToken === undefined ? {} : { firstAdminToken: serving.firstAdminToken }),

@@ -31,3 +31,5 @@ export {
   parseNotificationDuration,
   validateNotificationsSection,
 } from './notifications-section.js';
+export * from './alerts.types.js';
+export { RESERVED_LABELS, renderAlertRule, validateAlertRule, validateAlertsSection } from './alerts-section.js';

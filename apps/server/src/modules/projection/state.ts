@@ -1,4 +1,5 @@
 import type { Condition, FlagType, JsonValue, Rule, Serve } from '@wavegate/core';
+import type { AlertingState } from '../alerts/alert.reducer.js';
 import { defaultEnvironmentConfig, defaultOffVariant } from '../config/index.js';
 import type { ReleaseRecord } from '../releases/release.reducer.js';
 
@@ -63,6 +64,8 @@ export interface ProjectState {
   snapshotVersions: Record<string, number>;
   /** Release id → release (absent in states saved before releases existed). */
   releases?: Record<string, ReleaseRecord>;
+  /** Alert rules and active alerts (absent in states saved before alerting existed). */
+  alerting?: AlertingState;
 }
 
 /** Everything the projection knows, folded from the event log. Plain JSON (snapshots store it as is). */

@@ -1,4 +1,4 @@
-import { type Decision, decide, type ReleaseEvidence, ReleaseStatus } from '@wavegate/core';
+import { type Decision, decide, type FiringAlert, type ReleaseEvidence, ReleaseStatus } from '@wavegate/core';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import { type MetricsModule, type ReleaseTotals, type TotalsQuery, WINDOW_MS } from '../metrics/index.js';
@@ -27,6 +27,8 @@ export interface ReleaseLoopDeps {
   totals(query: TotalsQuery): Promise<ReleaseTotals>;
   /** End (epoch ms) of the latest metrics window of the range with data of either arm; null when none. */
   lastDataAt?(query: TotalsQuery): Promise<number | null>;
+  /** Alerts firing for the release's flag in its environment (the alerts module); none when not given. */
+  firingAlerts?(query: { project: string; flag: string; environment: string }): FiringAlert[];
   clock: Clock;
   timer?: LoopTimer;
   logger?: Logger;
@@ -184,7 +186,7 @@ export class ReleaseLoop {
     const evidence: ReleaseEvidence = {
       treatment: totals.treatment,
       control: totals.control,
-      firingAlerts: [],
+      firingAlerts: this.deps.firingAlerts?.({ project: p, flag: def.flag, environment: def.environment }) ?? [],
       lastDataAt,
     };
     const decision = decide(def, record.state, evidence, now, { recheckSeconds: this.#recheck });
