@@ -5,8 +5,25 @@
  * @module
  */
 export * from './model.js';
+export {
+  isPrometheusMetric,
+  judgePrometheusCompare,
+  judgePrometheusLimit,
+  PROMQL_PLACEHOLDERS,
+  type PrometheusOnError,
+  type PrometheusProportionMetric,
+  type PrometheusQuery,
+  type PrometheusQueryResult,
+  type PrometheusReading,
+  type PrometheusValueMetric,
+  type PromqlPlaceholder,
+  prometheusQueriesOf,
+  renderPromQL,
+  templatePlaceholders,
+  windowOf,
+} from './prometheus-source.js';
 export { type DecideOptions, type Decision, decide, type GateResult, type SrmEvidence } from './release-decide.js';
-export { type AlertsEvidence, countAbove, type GateVerdict } from './release-gates.js';
+export { type AlertsEvidence, countAbove, type GateVerdict, type SourcedGateEvidence } from './release-gates.js';
 export * from './release-reducer.js';
 export * from './simulate.js';
 export { validateRelease } from './validate-release.js';

@@ -7,6 +7,7 @@
  */
 
 import type { Direction, LatencySketch, SketchJson, Tolerance } from '../stats/index.js';
+import type { PrometheusProportionMetric, PrometheusReading, PrometheusValueMetric } from './prometheus-source.js';
 
 /** What the engine does on no data for too long, or on a sample ratio mismatch. */
 export const PolicyAction = { Hold: 'hold', Rollback: 'rollback', Warn: 'warn' } as const;
@@ -35,14 +36,17 @@ export type CompareMetric =
   | { kind: 'error_rate' }
   | { kind: 'slow_rate'; thresholdMs: number }
   | { kind: 'custom_proportion'; metric: string }
-  | { kind: 'custom_mean'; metric: string };
+  | { kind: 'custom_mean'; metric: string }
+  | PrometheusProportionMetric;
 
 /** The metric of a `limit` gate. */
 export type LimitMetric =
   | { kind: 'error_rate' }
   | { kind: 'latency_p95' }
   | { kind: 'latency_p99' }
-  | { kind: 'custom_mean'; metric: string };
+  | { kind: 'custom_mean'; metric: string }
+  | PrometheusValueMetric
+  | PrometheusProportionMetric;
 
 /**
  * Treatment against control. `direction` defaults to `lower-is-better` for error and slow rates and is required for
@@ -138,6 +142,11 @@ export interface ReleaseEvidence {
   firingAlerts: FiringAlert[];
   /** Epoch ms of the last metrics received for this release in this wave; null if none yet. */
   lastDataAt: number | null;
+  /**
+   * What the server read from Prometheus for the release's Prometheus gates, by gate name (the queries of
+   * `prometheusQueriesOf` with their answers). A Prometheus gate without a reading is in `error`.
+   */
+  prometheus?: Record<string, PrometheusReading>;
 }
 
 /** Defaults of a release definition. */
@@ -155,6 +164,7 @@ export function gateName(gate: Gate): string {
   if (gate.name !== undefined) return gate.name;
   if (gate.type === 'alerts') return `alerts:${gate.severity}`;
   const m = gate.metric;
+  if (m.kind === 'prometheus' || m.kind === 'prometheus_proportion') return `${gate.type}:${m.kind}`;
   const suffix = 'metric' in m ? `:${m.metric}` : m.kind === 'slow_rate' ? `:${m.thresholdMs}ms` : '';
   return `${gate.type}:${m.kind}${suffix}`;
 }

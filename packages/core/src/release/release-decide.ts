@@ -8,6 +8,7 @@
 
 import { type GateEvidence, sampleRatioMismatch, splitAlpha, Verdict } from '../stats/index.js';
 import { type Gate, gateName, RELEASE_DEFAULTS, type ReleaseDefinition, type ReleaseEvidence } from './model.js';
+import { rollsBackOnError } from './prometheus-source.js';
 import {
   type AlertsEvidence,
   type GateSettings,
@@ -144,6 +145,12 @@ function judgeWave(c: Context): Decision {
   if (failed.length > 0) {
     const why = failed.map((g) => `${g.gate}: ${g.evidence.reason}`).join('; ');
     return finish(c, 'rollback', `gate failed: ${why}`, null);
+  }
+  // A gate whose source says so (Prometheus `onError: rollback`) treats unreadable data as a failure.
+  const fatal = c.out.gates.filter((g, i) => g.verdict === Verdict.Error && rollsBackOnError(release.gates[i]!));
+  if (fatal.length > 0) {
+    const why = fatal.map((g) => `${g.gate}: ${g.evidence.reason}`).join('; ');
+    return finish(c, 'rollback', `gate error (onError: rollback): ${why}`, null);
   }
   const byPolicy = checkPolicies(c, noControl);
   if (byPolicy !== undefined) return byPolicy;

@@ -20,10 +20,17 @@ import {
   type CompareGate,
   type CustomTotals,
   type FiringAlert,
+  gateName,
   type LimitGate,
   type ReleaseEvidence,
   SEVERITIES,
 } from './model.js';
+import {
+  isPrometheusMetric,
+  judgePrometheusCompare,
+  judgePrometheusLimit,
+  type PrometheusReading,
+} from './prometheus-source.js';
 
 /** A gate's verdict in a decision; `skipped` when the gate cannot apply (a compare gate at 100%: no control). */
 export type GateVerdict = Verdict | 'skipped';
@@ -79,10 +86,21 @@ function meanArm(c: CustomTotals | undefined): MeanArm {
   return c === undefined ? { n: 0, sum: 0, sumSquares: 0 } : { n: c.count, sum: c.sum, sumSquares: c.sumSquares };
 }
 
+/** Gate evidence; a Prometheus gate's also carries what was read (each query as sent, its value per arm). */
+export type SourcedGateEvidence = GateEvidence & { prometheus?: PrometheusReading };
+
+function withReading(e: GateEvidence, reading: PrometheusReading | undefined): SourcedGateEvidence {
+  return reading === undefined ? e : { ...e, prometheus: reading };
+}
+
 /** Judge a `compare` gate on the two arms. */
-export function judgeCompareGate(gate: CompareGate, ev: ReleaseEvidence, s: GateSettings): GateEvidence {
+export function judgeCompareGate(gate: CompareGate, ev: ReleaseEvidence, s: GateSettings): SourcedGateEvidence {
   const direction = gate.direction ?? 'lower-is-better';
   const options = { direction, tolerance: gate.tolerance, ...s };
+  if (gate.metric.kind === 'prometheus_proportion') {
+    const reading = ev.prometheus?.[gateName(gate)];
+    return withReading(judgePrometheusCompare(options, reading, s), reading);
+  }
   if (gate.metric.kind === 'custom_mean') {
     const name = gate.metric.metric;
     const treatment = meanArm(ev.treatment.custom[name]);
@@ -98,9 +116,13 @@ export function judgeCompareGate(gate: CompareGate, ev: ReleaseEvidence, s: Gate
 }
 
 /** Judge a `limit` gate on the treatment. */
-export function judgeLimitGate(gate: LimitGate, ev: ReleaseEvidence, s: GateSettings): GateEvidence {
+export function judgeLimitGate(gate: LimitGate, ev: ReleaseEvidence, s: GateSettings): SourcedGateEvidence {
   const options = { direction: 'lower-is-better' as const, limit: gate.max, ...s };
   const t = ev.treatment;
+  if (isPrometheusMetric(gate.metric)) {
+    const reading = ev.prometheus?.[gateName(gate)];
+    return withReading(judgePrometheusLimit(gate.metric, gate.max, reading, s), reading);
+  }
   switch (gate.metric.kind) {
     case 'error_rate':
       return judgeLimit({ metric: 'proportion', treatment: { n: t.requests, x: t.errors } }, options);

@@ -3,7 +3,8 @@
  * Codes: invalid_type, required, unknown_field, invalid_key, bad_rule_ref, no_waves, bad_percentage,
  * waves_not_increasing, bad_duration, bad_min_samples, unknown_gate_type, unknown_metric, bad_threshold,
  * bad_direction, tolerance_required, bad_tolerance, bad_limit, bad_severity, duplicate_gate_name, bad_policy,
- * bad_alpha, bad_n_star.
+ * bad_alpha, bad_n_star; for Prometheus metrics also bad_query, unknown_placeholder, control_variant_required
+ * (`validate-prometheus.ts`).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import type { ValidationResult } from '../model.js';
 import { checkUnknownFields, isRecord, Problems } from '../validate-condition.js';
 import { hasAtMostThreeDecimals } from '../values.js';
 import { type Gate, gateName, type ReleaseDefinition, SEVERITIES } from './model.js';
+import { checkPrometheusMetric } from './validate-prometheus.js';
 
 const RELEASE_FIELDS = [
   'id',
@@ -28,8 +30,8 @@ const RELEASE_FIELDS = [
 ];
 const WAVE_FIELDS = ['percentage', 'minBakeSeconds', 'minSamples', 'approval'];
 const ACTIONS = ['hold', 'rollback', 'warn'];
-const COMPARE_KINDS = ['error_rate', 'slow_rate', 'custom_proportion', 'custom_mean'];
-const LIMIT_KINDS = ['error_rate', 'latency_p95', 'latency_p99', 'custom_mean'];
+const COMPARE_KINDS = ['error_rate', 'slow_rate', 'custom_proportion', 'custom_mean', 'prometheus_proportion'];
+const LIMIT_KINDS = ['error_rate', 'latency_p95', 'latency_p99', 'custom_mean', 'prometheus', 'prometheus_proportion'];
 
 const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
@@ -103,6 +105,10 @@ function checkMetric(p: Problems, path: string, metric: unknown, kinds: string[]
     p.add(`${path}.kind`, 'unknown_metric', `metric kind is one of ${kinds.join(', ')}`);
     return undefined;
   }
+  if (kind.startsWith('prometheus')) {
+    checkPrometheusMetric(p, path, metric, kinds === COMPARE_KINDS);
+    return kind;
+  }
   const custom = kind.startsWith('custom_');
   checkUnknownFields(p, path, metric, ['kind', ...(custom ? ['metric'] : kind === 'slow_rate' ? ['thresholdMs'] : [])]);
   if (custom) checkString(p, `${path}.metric`, metric.metric);
@@ -143,7 +149,7 @@ function checkLimit(p: Problems, path: string, gate: Record<string, unknown>): v
   const max = gate.max;
   if (typeof max !== 'number' || !Number.isFinite(max)) {
     p.add(`${path}.max`, 'bad_limit', 'max is a finite number');
-  } else if (kind === 'error_rate' && !(max > 0 && max <= 1)) {
+  } else if ((kind === 'error_rate' || kind === 'prometheus_proportion') && !(max > 0 && max <= 1)) {
     p.add(`${path}.max`, 'bad_limit', 'an error-rate limit is a fraction in (0, 1]: 0.05 for 5%');
   } else if (kind?.startsWith('latency_') && !(max > 0)) {
     p.add(`${path}.max`, 'bad_limit', 'a latency limit is a number of milliseconds > 0');
