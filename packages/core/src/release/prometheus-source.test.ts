@@ -145,7 +145,7 @@ describe('decide with Prometheus evidence', () => {
 
   it('keeps every query as sent with its value in the gate evidence', () => {
     const d = decide(release(), running(10), evidence(healthy), 60_000);
-    const g = d.gates.find((x) => x.gate === 'errors-vs-control')?.evidence as {
+    const g = d.gates.find((x) => x.gate === 'errors-vs-control')?.evidence as unknown as {
       prometheus: PrometheusReading;
       counts: { treatment: { n: number; x: number }; control: { n: number; x: number } };
     };
