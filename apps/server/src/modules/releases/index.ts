@@ -4,6 +4,7 @@
  * the projection, the admin API and the reconcile loop that decides and applies (the rule's percentage).
  */
 
+export { type PrometheusEvidence, prometheusEvidence } from './evidence-prometheus.js';
 export { appendDecision, applyPercentage, createRelease, releaseAction } from './release.commands.js';
 export { type ReleaseRecord, reduceReleases } from './release.reducer.js';
 export { type ReleaseRouteContext, registerReleaseRoutes, toReleaseResource } from './release.routes.js';

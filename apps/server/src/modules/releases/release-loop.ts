@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import { type MetricsModule, type ReleaseTotals, type TotalsQuery, WINDOW_MS } from '../metrics/index.js';
 import type { CommandExecutor, Projection } from '../projection/index.js';
+import type { PrometheusEvidence } from './evidence-prometheus.js';
 import { appendDecision } from './release.commands.js';
 import type { ReleaseRecord } from './release.reducer.js';
 
@@ -29,6 +30,8 @@ export interface ReleaseLoopDeps {
   lastDataAt?(query: TotalsQuery): Promise<number | null>;
   /** Alerts firing for the release's flag in its environment (the alerts module); none when not given. */
   firingAlerts?(query: { project: string; flag: string; environment: string }): FiringAlert[];
+  /** Readings of the release's Prometheus gates (`evidence-prometheus.ts`); absent: no Prometheus source. */
+  prometheus?: PrometheusEvidence;
   clock: Clock;
   timer?: LoopTimer;
   logger?: Logger;
@@ -189,6 +192,8 @@ export class ReleaseLoop {
       firingAlerts: this.deps.firingAlerts?.({ project: p, flag: def.flag, environment: def.environment }) ?? [],
       lastDataAt,
     };
+    const prometheus = await this.deps.prometheus?.(def, record.state, now);
+    if (prometheus !== undefined) evidence.prometheus = prometheus;
     const decision = decide(def, record.state, evidence, now, { recheckSeconds: this.#recheck });
     this.latest.set(`${p}/${def.id}`, decision);
     return decision;
