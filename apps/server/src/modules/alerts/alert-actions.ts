@@ -3,7 +3,7 @@ import { isAppError } from '../../platform/errors.js';
 import type { AlertAction } from '../config/index.js';
 import type { JsonObject } from '../events/index.js';
 import { setFlagEnvironment } from '../flags/index.js';
-import type { DomainState, PlannedEvent } from '../projection/index.js';
+import { type DomainState, type PlannedEvent, reduce } from '../projection/index.js';
 import { releaseAction } from '../releases/index.js';
 import { AlertEventKind, alertSubject } from './alert.reducer.js';
 
@@ -65,14 +65,19 @@ function attempt(fn: () => PlannedEvent[]): { events: PlannedEvent[]; result: Ac
  * already off) is recorded as skipped; nothing throws. Releases are acted on by the releases module's commands.
  */
 export function planActions(
-  state: DomainState,
+  initial: DomainState,
   r: ActionRequest,
   now: number,
 ): { events: PlannedEvent[]; outcomes: ActionOutcome[] } {
   const events: PlannedEvent[] = [];
   const outcomes: ActionOutcome[] = [];
+  let state = initial;
+  let seq = Number.MAX_SAFE_INTEGER / 2;
+  const time = new Date(now).toISOString();
   const record = (action: AlertAction, target: string, out: ReturnType<typeof attempt>) => {
     events.push(...out.events);
+    // The next action is decided on the state this one leaves (a rollback then a kill switch keep both).
+    for (const e of out.events) state = reduce(state, { ...e, actor: r.actor, seq: ++seq, time, prevHash: '', hash: '' });
     outcomes.push({ action, target, result: out.result, reason: out.reason });
     events.push({
       kind: AlertEventKind.action,
