@@ -36,6 +36,7 @@ import { openPostgresDb } from './platform/db-postgres.js';
 import { type Authenticator, createHttpApp } from './platform/http.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { createMetrics, type ServerMetrics } from './platform/metrics.js';
+import { recordFlagSeries } from './platform/metrics-flags.js';
 import { instrumentAppends } from './platform/metrics-http.js';
 import { migrate } from './platform/migrate.js';
 import { registerOpenApi } from './platform/openapi.js';
@@ -174,6 +175,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     onFlushError: (error) => logger?.error({ err: error }, 'metrics commit failed'),
   });
+  recordFlagSeries(flagMetrics.service, metrics.registry);
   flagMetrics.registerRoutes(app);
   const alerts = createAlertsModule({
     projection,
