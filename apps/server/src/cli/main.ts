@@ -5,6 +5,7 @@ import { auditVerifyCommand } from './audit-commands.js';
 import { applyCommand, diffCommand, exportCommand } from './config-commands.js';
 import { CliError, type CliIo, ExitCode } from './io.js';
 import { registerNotificationCommands } from './notification-commands.js';
+import { registerReleaseCommands } from './release-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
 
 export type { CliIo } from './io.js';
@@ -134,8 +135,16 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   ).action(run((options) => auditVerifyCommand(options, io)));
 
   const notificationCommands = registerNotificationCommands(program, (c) => serverCommand(c), run, io);
+  const releaseCommands = registerReleaseCommands(program, (c) => serverCommand(c), run, io);
 
-  for (const command of [program, ...program.commands, ...token.commands, ...audit.commands, ...notificationCommands]) {
+  for (const command of [
+    program,
+    ...program.commands,
+    ...token.commands,
+    ...audit.commands,
+    ...notificationCommands,
+    ...releaseCommands,
+  ]) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
   }
   return program;

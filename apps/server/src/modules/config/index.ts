@@ -33,3 +33,5 @@ export {
 } from './notifications-section.js';
 export * from './alerts.types.js';
 export { RESERVED_LABELS, renderAlertRule, validateAlertRule, validateAlertsSection } from './alerts-section.js';
+export type * from './releases.types.js';
+export { documentReleases } from './releases-section.js';
