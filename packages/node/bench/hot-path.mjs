@@ -1,39 +1,51 @@
 // Hot-path cost of the Node SDK against the core's own evaluator (run after `npm run build`):
-//   node packages/node/bench/hot-path.mjs
-// Prints ns/op, median of 7 repetitions over 100,000 prebuilt contexts. Not a test: numbers vary with load.
+//   node packages/node/bench/hot-path.mjs [--reps 9] [--n 100000] [--out bench/results/sdk-hot-path.md]
+// Core and SDK are measured side by side in one process: in each repetition every subject makes one full pass over
+// the prebuilt contexts, in an order rotated each repetition, so machine noise hits them alike. Each subject has its
+// own pass loop (its call site sees one callee). Reported: median ns/eval and the median of the per-repetition
+// ratios SDK ÷ core. Not a test: numbers vary with load; the ratio is the figure that matters.
+import { execSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { createEvaluator } from '@wavegate/core';
 import { Wavegate } from '@wavegate/node';
 
-const N = 100_000;
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const N = Number(arg('n', 100_000));
+const REPS = Math.max(5, Number(arg('reps', 9)));
+const OUT = arg('out', undefined);
+const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
+
 const countries = ['VN', 'US', 'DE', 'FR'];
 const contexts = Array.from({ length: N }, (_, i) => ({ userId: `user-${i}`, country: countries[i % 4] }));
+const boolFlag = (key, rules, serve) => ({
+  key,
+  type: 'boolean',
+  variants: { on: true, off: false },
+  enabled: true,
+  rules,
+  serve,
+  offVariant: 'off',
+});
 const snapshot = {
   version: 1,
   project: 'bench',
   environment: 'bench',
   segments: {},
   flags: {
-    simple: {
-      key: 'simple',
-      type: 'boolean',
-      variants: { on: true, off: false },
-      enabled: true,
-      rules: [],
-      serve: { variant: 'on' },
-      offVariant: 'off',
-    },
-    'checkout-v2': {
-      key: 'checkout-v2',
-      type: 'boolean',
-      variants: { on: true, off: false },
-      enabled: true,
-      rules: [{ conditions: [{ attribute: 'country', op: 'in', values: ['VN', 'US'] }], serve: { rollout: 25 } }],
-      serve: { variant: 'off' },
-      offVariant: 'off',
-    },
+    simple: boolFlag('simple', [], { variant: 'on' }),
+    'checkout-v2': boolFlag(
+      'checkout-v2',
+      [{ conditions: [{ attribute: 'country', op: 'in', values: ['VN', 'US'] }], serve: { rollout: 25 } }],
+      { variant: 'off' },
+    ),
   },
 };
 
+// Timers that never fire and a fetch that never resolves: metrics on, no network, no window rotation mid-pass.
 const never = {
   now: () => Date.now(),
   setTimeout: () => 0,
@@ -41,100 +53,161 @@ const never = {
   monotonic: () => performance.now(),
 };
 const core = createEvaluator(snapshot);
-const plain = new Wavegate({
-  url: 'http://127.0.0.1:9',
-  token: 't',
-  offline: true,
-  bootstrap: snapshot,
-  metrics: false,
-});
-// Metrics on, without network: a client whose fetch never resolves and whose timers never fire.
-const withMetrics = new Wavegate({
-  url: 'http://127.0.0.1:9',
-  token: 't',
-  bootstrap: snapshot,
-  clock: never,
-  fetch: () => new Promise(() => {}),
-});
+const offline = { url: 'http://127.0.0.1:9', token: 't', bootstrap: snapshot };
+const plain = new Wavegate({ ...offline, offline: true, metrics: false });
+const withExposures = new Wavegate({ ...offline, clock: never, fetch: () => new Promise(() => {}) });
 
-function measure(fn) {
-  const runs = [];
-  for (let r = 0; r < 7; r++) {
-    let sink = 0;
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) if (fn(contexts[i])) sink++;
-    const t1 = process.hrtime.bigint();
-    runs.push(Number(t1 - t0) / N);
-    if (sink < 0) console.log(sink);
-  }
-  runs.sort((a, b) => a - b);
-  return runs[3];
+if (arg('mode', undefined) === undefined) {
+  // Parent: run each mode in its own process and write the combined results.
+  const { execFileSync } = await import('node:child_process');
+  const run = (mode) =>
+    JSON.parse(execFileSync(process.execPath, [process.argv[1], '--mode', mode, '--reps', REPS, '--n', N]).toString());
+  const off = run('off');
+  const exp = run('exposures');
+  report(off, exp);
+  process.exit(0);
 }
+
+/** A pass loop of its own per subject (compiled separately), so no call site is shared between subjects. */
+function passLoop(evaluate) {
+  // new Function: a freshly compiled loop per subject is the point.
+  const loop = new Function(
+    'evaluate',
+    'contexts',
+    'flag',
+    `let sink = 0; for (let i = 0; i < contexts.length; i++) if (evaluate(flag, contexts[i])) sink++; return sink;`,
+  );
+  return (flag) => {
+    const t0 = process.hrtime.bigint();
+    const sink = loop(evaluate, contexts, flag);
+    return { ns: Number(process.hrtime.bigint() - t0) / N, sink };
+  };
+}
+
+// One SDK configuration per process (a real application has one client): `--mode off` (metrics off) or
+// `--mode exposures` (metrics on with exposure counting, the default configuration). The parent runs both.
+const MODE = arg('mode', undefined);
+const sdkClient = MODE === 'exposures' ? withExposures : plain;
+const subjects = [
+  ['core', passLoop((f, c) => core.boolean(f, c, false).value)],
+  ['sdk', passLoop((f, c) => sdkClient.isEnabled(f, c))],
+];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 const rows = [];
 for (const flag of ['simple', 'checkout-v2']) {
-  for (let warm = 0; warm < 2; warm++) {
-    const coreNs = measure((c) => core.boolean(flag, c, false).value);
-    const sdkNs = measure((c) => plain.isEnabled(flag, c));
-    const metricsNs = measure((c) => withMetrics.isEnabled(flag, c));
-    if (warm === 1) rows.push({ flag, coreNs, sdkNs, metricsNs });
+  const times = Object.fromEntries(subjects.map(([name]) => [name, []]));
+  const sinks = new Set();
+  for (let rep = -3; rep < REPS; rep++) {
+    for (let k = 0; k < subjects.length; k++) {
+      const [name, pass] = subjects[(k + Math.max(rep, 0)) % subjects.length];
+      const { ns, sink } = pass(flag);
+      sinks.add(sink);
+      if (rep >= 0) times[name].push(ns);
+    }
+    if (rep >= 0 && MODE === 'exposures') withExposures.flushMetrics();
   }
-}
-console.log('flag            core ns   sdk ns (metrics off)   sdk ns (exposures on)');
-for (const r of rows) {
-  console.log(
-    `${r.flag.padEnd(15)} ${r.coreNs.toFixed(1).padStart(7)}   ${r.sdkNs.toFixed(1).padStart(8)} (${((r.sdkNs / r.coreNs - 1) * 100).toFixed(0)}%)` +
-      `        ${r.metricsNs.toFixed(1).padStart(8)} (${((r.metricsNs / r.coreNs - 1) * 100).toFixed(0)}%)`,
-  );
+  if (sinks.size !== 1) throw new Error(`subjects disagree on ${flag}: true counts ${[...sinks]}`);
+  const ratio = (name) => median(times[name].map((t, i) => t / times.core[i]));
+  rows.push({
+    flag,
+    core: median(times.core),
+    sdk: median(times.sdk),
+    sdkRatio: ratio('sdk'),
+    trues: [...sinks][0],
+  });
 }
 
-// Recording one request's outcome (two served variants), as the middleware does at response end.
-const { RequestScope } = await import('../dist/metrics/scope.js');
-const recorder = withMetrics.metrics;
-const scope = new RequestScope(performance.now());
-scope.add('checkout-v2', 'on', 1);
-scope.add('simple', 'on', 0);
-const outcomeNs = measure((c) => {
-  recorder.request(scope, c.country === 'FR');
-  return true;
-});
-console.log(`record a request outcome (2 variants): ${outcomeNs.toFixed(1)} ns`);
-// OpenFeature: the SDK's floor (a trivial provider) against WavegateProvider, same client calls.
-const { OpenFeature } = await import('@openfeature/server-sdk');
-const { WavegateProvider } = await import('@wavegate/node/openfeature');
-const trivial = {
-  metadata: { name: 'trivial' },
-  runsOn: 'server',
-  resolveBooleanEvaluation: (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' }),
-  resolveStringEvaluation: (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' }),
-  resolveNumberEvaluation: (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' }),
-  resolveObjectEvaluation: (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' }),
-};
-await OpenFeature.setProviderAndWait('trivial', trivial);
-await OpenFeature.setProviderAndWait('wavegate', new WavegateProvider(plain));
-async function measureAsync(fn) {
-  const runs = [];
-  for (let r = 0; r < 7; r++) {
+const extra = {};
+if (MODE === 'off') {
+  // Recording one request's outcome (two served variants), as the middleware does at response end.
+  const { RequestScope } = await import('../dist/metrics/scope.js');
+  const recorder = withExposures.metrics;
+  const scope = new RequestScope(performance.now());
+  scope.add('checkout-v2', 'on', 1);
+  scope.add('simple', 'on', 0);
+  const outcomeRuns = [];
+  for (let rep = -2; rep < REPS; rep++) {
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) await fn(contexts[i]);
-    runs.push(Number(process.hrtime.bigint() - t0) / N);
+    for (let i = 0; i < N; i++) recorder.request(scope, (i & 63) === 0);
+    if (rep >= 0) outcomeRuns.push(Number(process.hrtime.bigint() - t0) / N);
   }
-  runs.sort((a, b) => a - b);
-  return runs[3];
-}
-const floorClient = OpenFeature.getClient('trivial');
-const wgClient = OpenFeature.getClient('wavegate');
-for (let warm = 0; warm < 2; warm++) {
-  const floor = await measureAsync((c) => floorClient.getBooleanValue('checkout-v2', false, c));
-  const wg = await measureAsync((c) =>
-    wgClient.getBooleanValue('checkout-v2', false, { targetingKey: c.userId, country: c.country }),
-  );
-  if (warm === 1) {
-    console.log(
-      `OpenFeature getBooleanValue: trivial provider ${floor.toFixed(0)} ns, WavegateProvider ${wg.toFixed(0)} ns (${((wg / floor - 1) * 100).toFixed(0)}%)`,
-    );
-  }
-}
+  extra.outcomeNs = median(outcomeRuns);
 
-await Promise.race([plain.close(), withMetrics.close(), new Promise((r) => setTimeout(r, 100))]);
+  // OpenFeature: the SDK's floor (a trivial provider) against WavegateProvider, same client calls, alternating.
+  const { OpenFeature } = await import('@openfeature/server-sdk');
+  const { WavegateProvider } = await import('@wavegate/node/openfeature');
+  const resolve = (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' });
+  const trivial = {
+    metadata: { name: 'trivial' },
+    runsOn: 'server',
+    resolveBooleanEvaluation: resolve,
+    resolveStringEvaluation: resolve,
+    resolveNumberEvaluation: resolve,
+    resolveObjectEvaluation: resolve,
+  };
+  await OpenFeature.setProviderAndWait('trivial', trivial);
+  await OpenFeature.setProviderAndWait('wavegate', new WavegateProvider(plain));
+  const floorClient = OpenFeature.getClient('trivial');
+  const wgClient = OpenFeature.getClient('wavegate');
+  const ofN = Math.min(N, 20_000);
+  async function ofPass(client) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < ofN; i++) {
+      const c = contexts[i];
+      await client.getBooleanValue('checkout-v2', false, { targetingKey: c.userId, country: c.country });
+    }
+    return Number(process.hrtime.bigint() - t0) / ofN;
+  }
+  const of = { floor: [], wg: [] };
+  for (let rep = -2; rep < REPS; rep++) {
+    const order = rep % 2 === 0 ? ['floor', 'wg'] : ['wg', 'floor'];
+    for (const name of order) {
+      const ns = await ofPass(name === 'floor' ? floorClient : wgClient);
+      if (rep >= 0) of[name].push(ns);
+    }
+  }
+  extra.ofRatio = median(of.wg.map((t, i) => t / of.floor[i]));
+  extra.ofFloor = median(of.floor);
+  extra.ofWg = median(of.wg);
+}
+console.log(JSON.stringify({ rows, ...extra }));
+await Promise.race([plain.close(), withExposures.close(), new Promise((r) => setTimeout(r, 100))]);
 process.exit(0);
+
+function report(off, exp) {
+  const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`;
+  const lines = [
+    '| flag | core ns/eval | SDK `isEnabled`, metrics off | ÷ core | core ns/eval (2nd process) | SDK, exposures on | ÷ core |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...off.rows.map((r, i) => {
+      const e = exp.rows[i];
+      return `| ${r.flag} | ${r.core.toFixed(1)} | ${r.sdk.toFixed(1)} | ${r.sdkRatio.toFixed(3)} (${pct(r.sdkRatio)}) | ${e.core.toFixed(1)} | ${e.sdk.toFixed(1)} | ${e.sdkRatio.toFixed(3)} (${pct(e.sdkRatio)}) |`;
+    }),
+    '',
+    `- Recording one request's outcome (2 served variants): ${off.outcomeNs.toFixed(1)} ns (goal ≤ 300 ns)`,
+    `- OpenFeature \`getBooleanValue\`: trivial provider ${off.ofFloor.toFixed(0)} ns, WavegateProvider ${off.ofWg.toFixed(0)} ns, ratio ${off.ofRatio.toFixed(3)} (${pct(off.ofRatio)}; goal ≤ +10 %)`,
+  ];
+  console.log(lines.join('\n'));
+  if (OUT === undefined) return;
+  let commit = 'unknown';
+  try {
+    commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  } catch {}
+  const head = [
+    '# Node SDK hot path',
+    '',
+    `- Date: ${new Date().toISOString()}`,
+    `- Command: \`node packages/node/bench/hot-path.mjs --reps ${REPS} --n ${N} --out ${OUT}\` after \`npm run build\``,
+    `- Code: commit ${commit} (uncommitted changes in the tree are not recorded)`,
+    `- Load average at start (1/5/15 min): ${loadAtStart}; at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ')}`,
+    `- Machine: ${cpus().length} CPUs, Node ${process.version}`,
+    `- Method: ${N} prebuilt contexts; each SDK configuration in its own process (metrics off; metrics on with exposure counting, the default), each against the core in the same process; ${REPS} repetitions after 3 warm-ups, core and SDK alternating in rotated order; medians; the ratio is the median of the per-repetition ratios. Every subject answered true for the same number of units (${off.rows[1].trues} of ${N} on checkout-v2).`,
+    '',
+  ];
+  writeFileSync(OUT, `${head.join('\n')}${lines.join('\n')}\n`);
+}

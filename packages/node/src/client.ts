@@ -3,7 +3,7 @@ import type { EvaluationContext, EvaluationResult, FlagType, JsonValue, Snapshot
 import { type Clock, type Random, systemClock, type TimerHandle } from './clock.js';
 import { TypedEmitter } from './emitter.js';
 import { WavegateError, WavegateErrorCode } from './errors.js';
-import { compileSnapshot, type SnapshotEvaluator } from './evaluator.js';
+import { evaluateFull, evaluateTyped, type FlagEntry, FlagTable } from './flag-table.js';
 import {
   type ExpressMiddleware,
   expressMiddleware,
@@ -16,6 +16,7 @@ import type { MetricsRecorder } from './metrics/recorder.js';
 import type { MetricsReporter, ReporterStats } from './metrics/reporter.js';
 import { CacheWriter, loadBootstrap, readCache } from './offline.js';
 import type { WavegateOptions } from './options.js';
+import { ReadyGate } from './ready-gate.js';
 import { applyDelta, changedByDelta, changedFlagKeys, type SnapshotDelta } from './sync/delta.js';
 import type { Synchronizer } from './sync/synchronizer.js';
 import { createRecorder, createReporter, createSynchronizer } from './wiring.js';
@@ -42,7 +43,7 @@ export type Evaluation<T = JsonValue> = EvaluationResult<T>;
 
 interface Loaded {
   snapshot: Snapshot;
-  evaluator: SnapshotEvaluator;
+  table: FlagTable;
   source: ConfigSource;
 }
 
@@ -68,15 +69,16 @@ const NOT_READY: Evaluation<null> = Object.freeze({
  */
 export class Wavegate extends TypedEmitter<WavegateEvents> {
   private loaded: Loaded | undefined;
+  /** `loaded.table`, read directly by the hot path (assigned together with `loaded`). */
+  private table: FlagTable | undefined;
+  /** `table`'s entries (empty before any config), read by the typed getters. */
+  private entries: ReadonlyMap<string, FlagEntry> = new Map();
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly sync: Synchronizer | undefined;
   private readonly cache: CacheWriter | undefined;
-  private readonly readyPromise: Promise<void>;
-  private settleReady!: (error?: WavegateError) => void;
-  private readySettled = false;
+  private readonly gate: ReadyGate;
   private readyEmitted = false;
-  private readyTimer: TimerHandle | undefined;
   private staleTimer: TimerHandle | undefined;
   private isStale = false;
   private closed = false;
@@ -89,17 +91,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.readyPromise = new Promise<void>((resolve, reject) => {
-      this.settleReady = (error) => {
-        if (this.readySettled) return;
-        this.readySettled = true;
-        if (this.readyTimer !== undefined) this.clock.clearTimeout(this.readyTimer);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-    });
-    // ready() may never be awaited; its rejection must not become an unhandled rejection.
-    this.readyPromise.catch(() => undefined);
+    this.gate = new ReadyGate(this.clock);
     const url = options.url.replace(/\/+$/, '');
 
     if (options.bootstrap !== undefined) this.install(loadBootstrap(options.bootstrap), 'bootstrap');
@@ -127,7 +119,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     }
 
     if (options.offline === true) {
-      this.settleReady(
+      this.gate.settle(
         this.loaded === undefined
           ? new WavegateError(WavegateErrorCode.READY_TIMEOUT, 'offline: no bootstrap or cache to serve')
           : undefined,
@@ -136,7 +128,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
       return;
     }
 
-    this.readyTimer = this.clock.setTimeout(() => this.readyTimedOut(), options.readyTimeoutMs ?? 10_000);
+    this.gate.arm(options.readyTimeoutMs ?? 10_000, () => this.readyTimedOut());
     this.armStale();
     this.sync = createSynchronizer(options, url, fetchImpl, this.clock, this.random, {
       // Deltas are only asked for on top of a config this server (or its cache) produced; a bootstrap may be
@@ -158,7 +150,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
    * Rejects at once when the server refuses the token (UNAUTHENTICATED).
    */
   ready(): Promise<void> {
-    return this.readyPromise;
+    return this.gate.promise;
   }
 
   /** The config version being served (undefined before any config). */
@@ -186,32 +178,32 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
    * An unknown flag gives reason ERROR with FLAG_NOT_FOUND.
    */
   variant(key: string, context: EvaluationContext = EMPTY_CONTEXT): Evaluation {
-    return this.evaluate(key, context);
+    return this.table === undefined ? NOT_READY : evaluateFull(this.table, key, context, this.metrics);
   }
 
   /** Whether a boolean flag is on for this context; `defaultValue` on any error or for a non-boolean flag. */
   isEnabled(key: string, context: EvaluationContext = EMPTY_CONTEXT, defaultValue = false): boolean {
-    return this.typed('boolean', key, context, defaultValue).value;
+    return this.value('boolean', key, context, defaultValue);
   }
 
   /** A boolean flag's value; `defaultValue` on error or for a flag of another type. */
   getBoolean(key: string, context: EvaluationContext, defaultValue: boolean): boolean {
-    return this.typed('boolean', key, context, defaultValue).value;
+    return this.value('boolean', key, context, defaultValue);
   }
 
   /** A string flag's value; `defaultValue` on error or for a flag of another type. */
   getString(key: string, context: EvaluationContext, defaultValue: string): string {
-    return this.typed('string', key, context, defaultValue).value;
+    return this.value('string', key, context, defaultValue);
   }
 
   /** A number flag's value; `defaultValue` on error or for a flag of another type. */
   getNumber(key: string, context: EvaluationContext, defaultValue: number): number {
-    return this.typed('number', key, context, defaultValue).value;
+    return this.value('number', key, context, defaultValue);
   }
 
   /** A json flag's value (frozen); `defaultValue` on error or for a flag of another type. */
   getJSON<T extends JsonValue = JsonValue>(key: string, context: EvaluationContext, defaultValue: T): T {
-    return this.typed('json', key, context, defaultValue).value;
+    return this.value('json', key, context, defaultValue);
   }
 
   /**
@@ -224,7 +216,8 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     defaultValue: T,
     type: FlagType,
   ): Evaluation<T> {
-    return this.typed(type, key, context, defaultValue);
+    if (this.table === undefined) return { ...NOT_READY, value: defaultValue };
+    return evaluateTyped(this.table, type, key, context, defaultValue, this.metrics);
   }
 
   /**
@@ -237,7 +230,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const loaded = this.loaded;
     if (metrics === undefined || loaded === undefined || !Number.isFinite(value)) return;
     try {
-      metrics.trackFor(metric, context, value, loaded.evaluator);
+      metrics.trackFor(metric, context, value, loaded.table);
     } catch {
       // track() is called from application code paths: it must never throw.
     }
@@ -285,41 +278,35 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     if (this.closed) return;
     this.closed = true;
     this.sync?.close();
-    if (this.readyTimer !== undefined) this.clock.clearTimeout(this.readyTimer);
     if (this.staleTimer !== undefined) this.clock.clearTimeout(this.staleTimer);
-    this.settleReady(new WavegateError(WavegateErrorCode.CLOSED, 'the client was closed before it was ready'));
+    this.gate.settle(new WavegateError(WavegateErrorCode.CLOSED, 'the client was closed before it was ready'));
     await Promise.all([this.cache?.flush(), this.metrics?.close()]);
   }
 
-  /** The hot path: no I/O, no throw. */
-  private evaluate(key: string, context: EvaluationContext): Evaluation {
-    const loaded = this.loaded;
-    if (loaded === undefined) return NOT_READY;
+  /**
+   * The hot path of the typed getters: one map lookup, the compiled flag, two compares; no allocation, no
+   * indirection through a generic typed evaluator. Same answers as `evaluateTyped` (the core's `Evaluator`).
+   */
+  private value<T extends JsonValue>(type: FlagType, key: string, context: EvaluationContext, def: T): T {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.type !== type) return def;
     try {
-      const r = loaded.evaluator.evaluate(key, context);
-      if (this.metrics !== undefined) this.metrics.exposure(key, r, context);
-      return r;
-    } catch (err) {
-      return { value: null, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: String(err) };
-    }
-  }
-
-  private typed<T extends JsonValue>(type: FlagType, key: string, context: EvaluationContext, def: T): Evaluation<T> {
-    const loaded = this.loaded;
-    if (loaded === undefined) return { ...NOT_READY, value: def };
-    try {
-      const r = loaded.evaluator[type](key, context, def as never) as Evaluation<T>;
-      if (this.metrics !== undefined) this.metrics.exposure(key, r, context);
-      return r;
-    } catch (err) {
-      return { value: def, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: String(err) };
+      const r = entry.flag.evaluate(context);
+      if (r.reason === 'ERROR') return def;
+      if (this.metrics !== undefined) this.metrics.exposure(entry, r, context);
+      return r.value as T;
+    } catch {
+      return def;
     }
   }
 
   private install(snapshot: Snapshot, source: ConfigSource, diff = true): string[] {
     const before = this.loaded?.snapshot;
     // Compile first, then swap in one assignment: an evaluation sees either the old or the new config, whole.
-    this.loaded = { snapshot, evaluator: compileSnapshot(snapshot), source };
+    const table = new FlagTable(snapshot);
+    this.loaded = { snapshot, table, source };
+    this.table = table;
+    this.entries = table.entries;
     return before === undefined || !diff ? [] : changedFlagKeys(before, snapshot);
   }
 
@@ -345,7 +332,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const current = this.loaded;
     if (current === undefined || current.source !== 'cache' || current.snapshot.version !== base) return;
     this.loaded = { ...current, source: 'server' };
-    if (!this.readySettled) this.settleReady();
+    this.gate.settle();
     this.emitReady();
   }
 
@@ -354,7 +341,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const diffed = this.install(snapshot, 'server', knownChanges === undefined);
     const changed = knownChanges ?? diffed;
     this.cache?.save(snapshot);
-    if (!this.readySettled) this.settleReady();
+    this.gate.settle();
     this.emitReady();
     if (hadConfig && changed.length > 0) this.emit('changed', changed, snapshot.version);
   }
@@ -387,23 +374,19 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
 
   private fail(error: WavegateError): void {
     if (this.closed) return;
-    if (error.code === WavegateErrorCode.UNAUTHENTICATED && !this.readySettled) this.settleReady(error);
+    if (error.code === WavegateErrorCode.UNAUTHENTICATED) this.gate.settle(error);
     this.emit('error', error);
   }
 
   private readyTimedOut(): void {
-    this.readyTimer = undefined;
-    if (this.readySettled) return;
     if (this.loaded !== undefined) {
-      this.settleReady();
+      this.gate.settle();
       this.emitReady();
       return;
     }
-    this.settleReady(
-      new WavegateError(
-        WavegateErrorCode.READY_TIMEOUT,
-        `no config from ${this.options.url} within ${this.options.readyTimeoutMs ?? 10_000} ms`,
-      ),
+    const ms = this.options.readyTimeoutMs ?? 10_000;
+    this.gate.settle(
+      new WavegateError(WavegateErrorCode.READY_TIMEOUT, `no config from ${this.options.url} within ${ms} ms`),
     );
   }
 }

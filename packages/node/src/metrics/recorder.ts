@@ -1,9 +1,13 @@
-import type { EvaluationContext, EvaluationResult, Evaluator } from '@wavegate/core';
+import type { EvaluationContext, EvaluationResult } from '@wavegate/core';
 import { unitKeyOf } from '@wavegate/core';
 import type { Clock, TimerHandle } from '../clock.js';
+import type { FlagEntry, FlagTable } from '../flag-table.js';
 import type { MetricsReporter } from './reporter.js';
 import { type RequestScope, requestScopes } from './scope.js';
-import { type ArmIndex, MetricsWindow } from './window.js';
+import { type ArmIndex, MetricsWindow, type Series } from './window.js';
+
+/** Most cached results per flag (a flag has few outcomes: variants × rules × arms). */
+const MAX_SLOTS = 64;
 
 /** Settings of the recorder. */
 export interface RecorderDeps {
@@ -32,6 +36,8 @@ export class MetricsRecorder {
   private previousFlags: string[] = [];
   private timer: TimerHandle | undefined;
   private closed = false;
+  /** Bumped on each rotation: the per-flag exposure slots of an older window are stale. */
+  private generation = 0;
   /** Set once a middleware exists: only then does evaluation look up the request scope. */
   scopesActive = false;
 
@@ -55,18 +61,40 @@ export class MetricsRecorder {
     const closed = this.window;
     const now = this.deps.clock.now();
     this.window = new MetricsWindow(now);
+    this.generation++;
     this.previousFlags = [...closed.flags.keys()];
     const json = closed.toJSON(now);
     if (json !== undefined) this.deps.reporter.enqueue(json);
   }
 
-  /** Hot path: note that `flag` served `result` to this context. */
-  exposure(flag: string, result: EvaluationResult, context: EvaluationContext): void {
-    const variant = result.variant;
-    if (variant === undefined || result.reason === 'ERROR') return;
-    const arm = armOf(result);
+  /**
+   * Hot path: `entry` served `result` (not an error) to this context. The series is found by the identity of the
+   * core's shared result object in the flag's own slot list (no map lookup, no allocation once warm); the slot
+   * list is reset when the window rotates.
+   */
+  exposure(entry: FlagEntry, result: EvaluationResult, context: EvaluationContext): void {
+    const slots = entry.exposures;
+    if (slots.generation !== this.generation) {
+      slots.generation = this.generation;
+      slots.results.length = 0;
+      slots.slots.length = 0;
+    }
+    const results = slots.results;
+    let i = 0;
+    while (i < results.length && results[i] !== result) i++;
+    let series: Series;
+    if (i < results.length) {
+      series = slots.slots[i] as Series;
+    } else {
+      series = this.window.series(entry.key, result.variant!, armOf(result));
+      // Core results are shared per outcome, so the list stays small; the bound only guards against a result
+      // that is not shared.
+      if (results.length < MAX_SLOTS) {
+        results.push(result);
+        slots.slots.push(series);
+      }
+    }
     if (this.deps.exposures) {
-      const series = this.window.series(flag, variant, arm);
       series.evaluations++;
       const raw = context == null ? undefined : (context[this.deps.unitAttribute] ?? context.targetingKey);
       if (typeof raw === 'string') series.addUnit(raw);
@@ -75,7 +103,7 @@ export class MetricsRecorder {
         if (key !== undefined) series.addUnit(key);
       }
     }
-    if (this.scopesActive) requestScopes.getStore()?.add(flag, variant, arm);
+    if (this.scopesActive) requestScopes.getStore()?.add(series.flag, series.variant, series.arm);
   }
 
   /** The unit key of a context, or undefined. */
@@ -100,7 +128,7 @@ export class MetricsRecorder {
    * Attribute a tracked value: inside a request scope, to the variants of the request; elsewhere, to what each
    * flag evaluated in this window or the previous one serves this context now.
    */
-  trackFor(metric: string, context: EvaluationContext, value: number, evaluator: Evaluator): void {
+  trackFor(metric: string, context: EvaluationContext, value: number, evaluator: FlagTable): void {
     const unit = this.unitOf(context);
     const scope = this.scopesActive ? requestScopes.getStore() : undefined;
     if (scope !== undefined && scope.flags.length > 0) {

@@ -1,0 +1,140 @@
+import {
+  type CompiledFlag,
+  compileFlag,
+  type ErrorCode,
+  type EvaluationContext,
+  type EvaluationResult,
+  type FlagType,
+  type JsonValue,
+  type Segment,
+  type Snapshot,
+} from '@wavegate/core';
+
+/**
+ * What the metrics recorder keeps per flag to count exposures without lookups: the results this flag returned
+ * in the current window (core results are shared, frozen objects, so identity names flag × variant × arm) and
+ * the counter slot of each. `generation` tells a slot list of an older window from the current one.
+ */
+export class ExposureSlots {
+  generation = -1;
+  readonly results: EvaluationResult[] = [];
+  readonly slots: unknown[] = [];
+}
+
+/** One flag of a compiled snapshot, ready for the hot path. */
+export class FlagEntry {
+  readonly exposures = new ExposureSlots();
+
+  constructor(
+    readonly key: string,
+    readonly flag: CompiledFlag,
+    readonly type: FlagType,
+  ) {}
+}
+
+function fallback<T>(value: T, errorCode: ErrorCode, errorMessage: string): EvaluationResult<T> {
+  return { value, reason: 'ERROR', errorCode, errorMessage };
+}
+
+/**
+ * A snapshot compiled once by `@wavegate/core`, by flag key. Evaluation gives the same results as the core's
+ * `Evaluator` (same error codes, same checks in the same order); the SDK's hot path reads the entries directly.
+ */
+export class FlagTable {
+  readonly version: number;
+  /** The entries by flag key (read-only for callers). */
+  readonly entries = new Map<string, FlagEntry>();
+
+  constructor(snapshot: Snapshot) {
+    this.version = typeof snapshot.version === 'number' ? snapshot.version : 0;
+    const segments =
+      typeof snapshot.segments === 'object' && snapshot.segments !== null
+        ? snapshot.segments
+        : ({} as Record<string, Segment>);
+    const flags = typeof snapshot.flags === 'object' && snapshot.flags !== null ? snapshot.flags : {};
+    for (const key of Object.keys(flags)) {
+      const compiled = compileFlag(flags[key]!, segments);
+      this.entries.set(key, new FlagEntry(key, compiled, compiled.type));
+    }
+  }
+
+  /** The entry of a flag, or undefined. */
+  get(key: string): FlagEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** The keys of the snapshot's flags. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** The core's full result; ERROR with FLAG_NOT_FOUND (value null) for an unknown flag. */
+  evaluate(key: string, context: EvaluationContext | null | undefined): EvaluationResult {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return fallback(null, 'FLAG_NOT_FOUND', `flag ${JSON.stringify(key)} not found`);
+    return entry.flag.evaluate(context);
+  }
+}
+
+/**
+ * A typed result as the core's `Evaluator` gives it: the caller's default with reason ERROR on a missing flag,
+ * bad data (the flag's own error code) or a flag of another type.
+ */
+export function typedResult<T extends JsonValue>(
+  entry: FlagEntry | undefined,
+  key: string,
+  result: EvaluationResult | undefined,
+  type: FlagType,
+  def: T,
+): EvaluationResult<T> {
+  if (entry === undefined || result === undefined) {
+    return fallback(def, 'FLAG_NOT_FOUND', `flag ${JSON.stringify(key)} not found`);
+  }
+  if (result.reason === 'ERROR') {
+    return fallback(def, result.errorCode ?? 'GENERAL', result.errorMessage ?? 'evaluation failed');
+  }
+  if (entry.type !== type) return fallback(def, 'TYPE_MISMATCH', `flag ${JSON.stringify(key)} is a ${entry.type} flag`);
+  return result as EvaluationResult<T>;
+}
+
+/** Where evaluations are counted (the metrics recorder). */
+export interface ExposureSink {
+  exposure(entry: FlagEntry, result: EvaluationResult, context: EvaluationContext): void;
+}
+
+/** The full result of one flag, counted as an exposure when it served a variant; never throws. */
+export function evaluateFull(
+  table: FlagTable,
+  key: string,
+  context: EvaluationContext,
+  sink: ExposureSink | undefined,
+): EvaluationResult {
+  try {
+    const entry = table.get(key);
+    if (entry === undefined) return table.evaluate(key, context);
+    const r = entry.flag.evaluate(context);
+    if (sink !== undefined && r.reason !== 'ERROR' && r.variant !== undefined) sink.exposure(entry, r, context);
+    return r;
+  } catch (err) {
+    return { value: null, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: String(err) };
+  }
+}
+
+/** A typed result (see {@link typedResult}), counted as an exposure when it is not an error; never throws. */
+export function evaluateTyped<T extends JsonValue>(
+  table: FlagTable,
+  type: FlagType,
+  key: string,
+  context: EvaluationContext,
+  def: T,
+  sink: ExposureSink | undefined,
+): EvaluationResult<T> {
+  try {
+    const entry = table.get(key);
+    const r = typedResult(entry, key, entry?.flag.evaluate(context), type, def);
+    if (sink !== undefined && entry !== undefined && r.reason !== 'ERROR') sink.exposure(entry, r, context);
+    return r;
+  } catch (err) {
+    return { value: def, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: String(err) };
+  }
+}
