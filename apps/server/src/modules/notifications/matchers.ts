@@ -17,7 +17,7 @@ export function parseMatcher(text: string): Matcher | string {
   if (m === null) return 'expected name="value" with one of =, !=, =~, !~';
   const name = m[1]!;
   const op = m[2] as Matcher['op'];
-  const value = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : (m[4] ?? '');
+  const value = m[3] !== undefined ? m[3].replace(/\\(["\\])/g, '$1') : (m[4] ?? '');
   if (op === '=~' || op === '!~') {
     try {
       return { name, op, value, pattern: RE2JS.compile(`^(?:${value})$`) };
