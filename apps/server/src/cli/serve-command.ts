@@ -68,6 +68,14 @@ export function serveSettings(
   if (heartbeatText !== undefined && !(/^\d+$/.test(heartbeatText) && heartbeat >= 1 && heartbeat <= 300)) {
     problems.push(`SSE heartbeat is 1-300 seconds (got "${heartbeatText}")`);
   }
+  const adminPassword = env['WAVEGATE_ADMIN_PASSWORD'];
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    problems.push('WAVEGATE_ADMIN_PASSWORD must have at least 12 characters');
+  }
+  const secureText = env['WAVEGATE_SECURE_COOKIES'];
+  if (secureText !== undefined && !['true', 'false', 'auto'].includes(secureText)) {
+    problems.push(`WAVEGATE_SECURE_COOKIES is true, false or auto (got "${secureText}")`);
+  }
   if (problems.length > 0) {
     throw new CliError(
       `cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -93,6 +101,16 @@ export function serveSettings(
           },
         }),
     ...(heartbeatText === undefined ? {} : { sseHeartbeatMs: heartbeat * 1000 }),
+    ...(adminPassword === undefined && secureText === undefined
+      ? {}
+      : {
+          users: {
+            ...(adminPassword === undefined ? {} : { adminPassword }),
+            ...(secureText === undefined
+              ? {}
+              : { secureCookies: secureText === 'auto' ? ('auto' as const) : secureText === 'true' }),
+          },
+        }),
   };
 }
 
@@ -123,6 +141,13 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
     io.stdout(
       `\nFirst admin token (shown once, store it now):\n\n  ${server.firstAdminToken}\n\n` +
         `Use it with the CLI:  export WAVEGATE_TOKEN=${server.firstAdminToken}\n\n`,
+    );
+  }
+  const firstAdmin = server.built.firstAdmin;
+  if (firstAdmin?.password !== undefined) {
+    io.stdout(
+      `\nFirst dashboard user (password shown once; sign in at ${server.url}/ and change it):\n\n` +
+        `  login: ${firstAdmin.login}\n  password: ${firstAdmin.password}\n\n`,
     );
   }
   return new Promise<number>((resolve) => {

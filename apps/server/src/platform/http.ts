@@ -26,6 +26,9 @@ export interface RequestAuth {
   /** Client and frontend tokens: the one project and environment they may read. */
   project?: string;
   environment?: string;
+  /** Dashboard sessions (cookie): the signed-in user and their role. Such requests carry kind `admin`. */
+  userId?: string;
+  role?: 'viewer' | 'editor' | 'admin';
 }
 
 /**
@@ -49,7 +52,7 @@ declare module 'fastify' {
 /** The actor recorded in events for an authenticated request. */
 export function actorOf(request: FastifyRequest): string {
   if (request.auth === null) throw new AppError(ErrorCode.UNAUTHENTICATED, 'authentication required');
-  return `token:${request.auth.tokenId}`;
+  return request.auth.userId === undefined ? `token:${request.auth.tokenId}` : `user:${request.auth.userId}`;
 }
 
 /**

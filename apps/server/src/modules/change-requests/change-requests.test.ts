@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../main.js';
+import { ManualClock } from '../../platform/clock.js';
+import type { Db } from '../../platform/db.js';
+import { openPgliteDb } from '../../platform/db-pglite.js';
+import { createMetrics } from '../../platform/metrics.js';
+import { migrate } from '../../platform/migrate.js';
+
+interface Session {
+  cookie: string;
+  csrf: string;
+  userId: string;
+}
+
+let db: Db;
+let built: App;
+let alice: Session;
+let bob: Session;
+const CR = '/api/v1/change-requests';
+
+const as = (s: Session, method: string, url: string, body?: unknown) =>
+  built.app.inject({
+    method: method as 'GET',
+    url,
+    headers: {
+      cookie: s.cookie,
+      'x-csrf-token': s.csrf,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+
+async function login(name: string, password: string): Promise<Session> {
+  const r = await built.app.inject({ method: 'POST', url: '/api/v1/session', payload: { login: name, password } });
+  expect(r.statusCode, r.body).toBe(201);
+  return {
+    cookie: String(r.headers['set-cookie']).split(';')[0] ?? '',
+    csrf: r.json().csrfToken,
+    userId: r.json().user.id,
+  };
+}
+
+beforeAll(async () => {
+  db = await openPgliteDb();
+  await migrate(db);
+  built = await createApp({
+    db,
+    clock: new ManualClock('2026-03-01T00:00:00.000Z'),
+    metrics: createMetrics({ processDefaults: false }),
+    releaseLoop: false,
+    notifications: { run: false },
+    users: { adminPassword: 'admin-password-1' },
+  });
+  const admin = await login('admin', 'admin-password-1');
+  for (const name of ['alice', 'bob']) {
+    const r = await as(admin, 'POST', '/api/v1/users', { login: name, password: `${name}-password-1`, role: 'editor' });
+    expect(r.statusCode).toBe(201);
+  }
+  expect((await as(admin, 'POST', '/api/v1/projects', { key: 'shop' })).statusCode).toBe(201);
+  const env = await as(admin, 'POST', '/api/v1/projects/shop/environments', { key: 'production', protected: true });
+  expect(env.statusCode, env.body).toBe(201);
+  expect(
+    (await as(admin, 'POST', '/api/v1/projects/shop/flags', { key: 'checkout', type: 'boolean' })).statusCode,
+  ).toBe(201);
+  alice = await login('alice', 'alice-password-1');
+  bob = await login('bob', 'bob-password-1');
+});
+afterAll(async () => {
+  await built.close();
+  await db.close();
+});
+
+describe('change requests on a protected environment', () => {
+  it('refuses a direct change through a session and points to a change request', async () => {
+    const r = await as(alice, 'POST', '/api/v1/projects/shop/flags/checkout/environments/production/enable');
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.details).toEqual({ changeRequestRequired: true });
+  });
+
+  it('lists every problem of an invalid proposal and records nothing', async () => {
+    const r = await as(alice, 'POST', CR, {
+      project: 'shop',
+      environment: 'production',
+      flag: 'checkout',
+      config: { serve: { variant: 'nope' } },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.details.problems.length).toBeGreaterThan(0);
+    expect(await built.events.count({ kind: 'change-request.proposed' })).toBe(0);
+  });
+
+  it('propose, no self-approval, approval reset by a revision, apply by the book', async () => {
+    const proposed = await as(alice, 'POST', CR, {
+      project: 'shop',
+      environment: 'production',
+      flag: 'checkout',
+      config: { enabled: true },
+    });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    const id = proposed.json().changeRequest.id;
+    expect(proposed.json().changeRequest).toMatchObject({ status: 'open', proposedBy: `user:${alice.userId}` });
+
+    expect((await as(alice, 'POST', `${CR}/${id}/approve`)).statusCode).toBe(403);
+    expect((await as(alice, 'POST', `${CR}/${id}/apply`)).statusCode).toBe(412);
+    const approved = await as(bob, 'POST', `${CR}/${id}/approve`);
+    expect(approved.json().changeRequest.approvals).toEqual([`user:${bob.userId}`]);
+
+    const revised = await as(alice, 'PUT', `${CR}/${id}`, { config: { enabled: true, serve: { variant: 'on' } } });
+    expect(revised.json().changeRequest).toMatchObject({ approvals: [], revision: 2 });
+    expect((await as(bob, 'PUT', `${CR}/${id}`, { config: { enabled: false } })).statusCode).toBe(403);
+    expect((await as(alice, 'POST', `${CR}/${id}/apply`)).statusCode).toBe(412);
+
+    await as(bob, 'POST', `${CR}/${id}/approve`);
+    const applied = await as(alice, 'POST', `${CR}/${id}/apply`);
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect(applied.json().changeRequest.status).toBe('applied');
+    const flag = (await as(bob, 'GET', '/api/v1/projects/shop/flags/checkout')).json();
+    expect(flag.environments.production).toMatchObject({ enabled: true, serve: { variant: 'on' } });
+    const last = await built.events.read({ afterSeq: (await built.events.head()).seq - 2 });
+    expect(last.map((e) => [e.kind, e.actor])).toEqual([
+      ['flag.environment.updated', `user:${alice.userId}`],
+      ['change-request.applied', `user:${alice.userId}`],
+    ]);
+    expect((await as(bob, 'POST', `${CR}/${id}/approve`)).statusCode).toBe(409);
+  });
+
+  it('refuses to apply a proposal based on a flag version that has moved (revise it first)', async () => {
+    const r = await as(alice, 'POST', CR, {
+      project: 'shop',
+      environment: 'production',
+      flag: 'checkout',
+      config: { enabled: false },
+    });
+    const id = r.json().changeRequest.id;
+    await as(bob, 'POST', `${CR}/${id}/approve`);
+    const other = await as(bob, 'PATCH', '/api/v1/projects/shop/flags/checkout', {
+      description: 'moved',
+      version: (await as(bob, 'GET', '/api/v1/projects/shop/flags/checkout')).json().version,
+    });
+    expect(other.statusCode, other.body).toBe(200);
+    expect((await as(bob, 'POST', `${CR}/${id}/apply`)).statusCode).toBe(409);
+  });
+});

@@ -1,0 +1,78 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../../platform/errors.js';
+import type { Authenticator, RequestAuth } from '../../platform/http.js';
+import { authorizeSession, flagEnvironmentTarget, isSafeMethod } from './session-policy.js';
+import type { SessionRecord, UserRecord } from './users.store.js';
+
+export const SESSION_COOKIE = 'wg_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** The value of cookie `name` in a Cookie header, if present. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+const sameString = (a: string, b: string): boolean => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+export interface SessionAuthDeps {
+  /** The token authenticator: requests with `Authorization` / `X-API-Key`, or with no session cookie, go there. */
+  tokens: Authenticator;
+  session(secret: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
+  /** Whether an environment is protected (changes through a session then need a change request). */
+  isProtected(project: string, environment: string): boolean;
+  /** Remembers the session of a request (GET /api/v1/session answers its CSRF token). */
+  remember(request: FastifyRequest, session: SessionRecord, user: UserRecord): void;
+}
+
+/**
+ * Tokens first (as before); else the session cookie. A session request that changes state must carry the
+ * session's CSRF token in `X-CSRF-Token` (synchronizer token) and, when the browser sends `Origin`, come from the
+ * server's own origin. Then the role policy and the protected-environment rule apply.
+ */
+export function createSessionAuthenticator(deps: SessionAuthDeps): Authenticator {
+  return (request) => {
+    const headers = request.headers;
+    const secret = readCookie(headers.cookie, SESSION_COOKIE);
+    if (headers.authorization !== undefined || headers['x-api-key'] !== undefined || secret === undefined) {
+      return deps.tokens(request);
+    }
+    return sessionAuth(deps, request, secret);
+  };
+}
+
+async function sessionAuth(deps: SessionAuthDeps, request: FastifyRequest, secret: string): Promise<RequestAuth> {
+  const found = await deps.session(secret);
+  if (found === undefined) throw new AppError(ErrorCode.UNAUTHENTICATED, 'session expired or signed out');
+  const { session, user } = found;
+  if (!isSafeMethod(request.method)) {
+    const token = request.headers[CSRF_HEADER];
+    if (typeof token !== 'string' || !sameString(token, session.csrfToken)) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'missing or wrong X-CSRF-Token for this session');
+    }
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== `${request.protocol}://${request.headers.host}`) {
+      throw new AppError(ErrorCode.FORBIDDEN, `cross-origin request from ${origin} refused`);
+    }
+  }
+  authorizeSession(request.method, request.url, user.role);
+  const target = flagEnvironmentTarget(request.method, request.url);
+  if (target !== undefined && deps.isProtected(target.project, target.environment)) {
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      `environment ${target.environment} is protected: propose a change request (POST /api/v1/change-requests)`,
+      { details: { changeRequestRequired: true } },
+    );
+  }
+  deps.remember(request, session, user);
+  return { tokenId: `session:${user.id}`, kind: 'admin', userId: user.id, role: user.role };
+}

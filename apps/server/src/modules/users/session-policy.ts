@@ -1,0 +1,42 @@
+import { AppError, ErrorCode } from '../../platform/errors.js';
+import type { Role } from './users.store.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const ADMIN_ONLY = [/^\/api\/v1\/users(\/|$)/, /^\/api\/v1\/tokens(\/|$)/, /^\/api\/v1\/apply$/];
+const ADMIN_ONLY_CHANGES = [/^\/api\/v1\/projects$/, /^\/api\/v1\/projects\/[^/]+\/environments(\/|$)/];
+const FLAG_ENVIRONMENT = /^\/api\/v1\/projects\/([^/]+)\/flags\/([^/]+)\/environments\/([^/]+)(\/enable|\/disable)?$/;
+
+export const isSafeMethod = (method: string): boolean => SAFE_METHODS.has(method);
+
+/**
+ * What a dashboard session may do, by role (the server's rule; the UI only mirrors it):
+ * viewer reads; editor also changes flags, segments, releases, silences and change requests; admin also manages
+ * users, tokens, projects, environments and config apply. Throws FORBIDDEN.
+ */
+export function authorizeSession(method: string, url: string, role: Role): void {
+  const path = decodeURI(url.split('?')[0] ?? '');
+  if (role === 'admin' || path === '/api/v1/session') return;
+  if (ADMIN_ONLY.some((re) => re.test(path))) {
+    throw new AppError(ErrorCode.FORBIDDEN, `role ${role} may not use ${path} (admin only)`);
+  }
+  if (isSafeMethod(method)) return;
+  if (role === 'viewer') throw new AppError(ErrorCode.FORBIDDEN, 'role viewer may only read');
+  if (ADMIN_ONLY_CHANGES.some((re) => re.test(path))) {
+    throw new AppError(ErrorCode.FORBIDDEN, `role ${role} may not change ${path} (admin only)`);
+  }
+}
+
+/**
+ * The project and environment a state-changing request to a flag's environment config targets, if it is one
+ * (`PUT …/flags/:key/environments/:env`, `POST …/enable|disable`).
+ */
+export function flagEnvironmentTarget(
+  method: string,
+  url: string,
+): { project: string; flag: string; environment: string } | undefined {
+  if (isSafeMethod(method)) return undefined;
+  const match = FLAG_ENVIRONMENT.exec(url.split('?')[0] ?? '');
+  if (match === null) return undefined;
+  const [, project, flag, environment] = match.map((part) => (part === undefined ? part : decodeURIComponent(part)));
+  return { project: project ?? '', flag: flag ?? '', environment: environment ?? '' };
+}
