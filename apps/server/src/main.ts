@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type AlertsModule, createAlertsModule, type PromqlSource } from './modules/alerts/index.js';
 import { registerAuditRoutes } from './modules/audit/index.js';
+import { registerBackupRoutes } from './modules/backup/index.js';
 import { type ChangeRequestsModule, createChangeRequestsModule } from './modules/change-requests/index.js';
 import { registerDashboardStatic, registerEventStream } from './modules/dashboard/index.js';
 import { registerEnvironmentRoutes } from './modules/environments/index.js';
@@ -156,6 +157,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerSegmentRoutes(app, ctx);
   registerConfigRoutes(app, { ...ctx, clock, onApplied: () => releaseLoop.poke() });
   registerAuditRoutes(app, events);
+  registerBackupRoutes(app, { db: deps.db, clock });
   users.registerRoutes(app);
   const changeRequests = createChangeRequestsModule({ events, executor, follow: (l) => projection.onApplied(l) });
   await changeRequests.start();
