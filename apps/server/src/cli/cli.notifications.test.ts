@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../main.js';
 import { recordingIo } from './fixtures/recording-io.js';
@@ -81,5 +85,55 @@ describe('wavegate silence and dead-letter', () => {
     const retry = await run(['dead-letter', 'retry', '42']);
     expect(retry.code).not.toBe(ExitCode.ok);
     expect(retry.err).toContain('NOT_FOUND');
+  });
+});
+
+describe('wavegate export alerts --format prometheus', () => {
+  it('writes the alerts: of a config file as a rule file that promtool accepts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wg-export-alerts-'));
+    const config = join(dir, 'wavegate.yaml');
+    writeFileSync(
+      config,
+      [
+        'project: shop',
+        'alerts:',
+        '  ERROR_RATE_CRITICAL:',
+        '    severity: critical',
+        '    flag: checkout-v2',
+        '    environment: production',
+        '    query: {fn: error_rate, window: 5m}',
+        "    op: '>'",
+        '    threshold: 0.2',
+        '    for: 1m',
+        '    annotations: {summary: Error rate above 20%}',
+        '  P99_SLOW:',
+        '    severity: warning',
+        '    flag: checkout-v2',
+        '    environment: production',
+        '    query: {fn: percentile, metric: $requests, quantile: 0.99, window: 2m}',
+        "    op: '>'",
+        '    threshold: 500',
+        '    for: 2m',
+        '',
+      ].join('\n'),
+    );
+    const out = join(dir, 'shop.rules.yml');
+    const result = await run(['export', 'alerts', '--format', 'prometheus', '-f', config, '-o', out]);
+    expect(result.code, result.err).toBe(ExitCode.ok);
+    expect(result.err).toContain('2 rule(s) exported');
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('alert: ERROR_RATE_CRITICAL');
+    expect(text).toContain(
+      'wavegate_flag_request_errors_total{project="shop",environment="production",flag="checkout-v2"}[5m]',
+    );
+    if (!existsSync('/usr/bin/promtool')) {
+      if (process.env.CI === 'true') throw new Error('/usr/bin/promtool is missing');
+      expect.fail('/usr/bin/promtool is not installed: apt-get install prometheus');
+    }
+    expect(execFileSync('/usr/bin/promtool', ['check', 'rules', out], { encoding: 'utf8' })).toContain(
+      'SUCCESS: 2 rules found',
+    );
+    const usage = await run(['export', 'alerts', '--format', 'prometheus']);
+    expect(usage.code).toBe(ExitCode.usage);
   });
 });

@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ApiClient, type ServerOptions } from './api-client.js';
+import { exportAlertsCommand } from './export-alerts-command.js';
 import { CliError, type CliIo, ExitCode } from './io.js';
 
 interface SilenceView {
@@ -168,5 +169,15 @@ export function registerNotificationCommands(
   serverCommand(
     dead.command('retry').description('queue a dead letter again').argument('<id>', 'dead letter id'),
   ).action(run((id: string, options) => deadLetterRetryCommand(id, options, io)));
-  return [silence, dead, ...silence.commands, ...dead.commands];
+  // `wavegate export alerts …` (main() routes it here: `export` itself takes a required --project).
+  const exportAlerts = serverCommand(
+    program
+      .command('export-alerts', { hidden: true })
+      .description('write the alert rules as Prometheus rule files (wavegate export alerts --format prometheus)')
+      .addOption(new Option('--format <format>', 'output format').choices(['prometheus']).makeOptionMandatory())
+      .option('-f, --file <file>', 'config file whose alerts: to export (- reads standard input)')
+      .option('--project <key>', 'or: a project on the server')
+      .option('-o, --output <file>', 'write to this file instead of stdout'),
+  ).action(run((options) => exportAlertsCommand(options, io)));
+  return [silence, dead, exportAlerts, ...silence.commands, ...dead.commands];
 }

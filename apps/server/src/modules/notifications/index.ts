@@ -25,6 +25,12 @@ export { NotificationEventKind } from './dispatch-state.js';
 export type { OutboxEntry } from './notification.store.sql.js';
 export type * from './notification.types.js';
 export { NotificationLoop } from './notification-loop.js';
+export {
+  type ExportableRule,
+  type PrometheusRuleFile,
+  type SkippedRule,
+  toPrometheusRules,
+} from './prometheus-rules.js';
 export { signWebhook, verifyWebhook } from './receivers/index.js';
 export { pagerDutyDedupKey } from './receivers/pagerduty.js';
 export { type Silence, SilenceEventKind } from './silence.js';
