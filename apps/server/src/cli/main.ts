@@ -160,7 +160,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     code = c;
   });
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    // `export alerts` is the command export-alerts: `export` itself takes a required --project.
+    const args = argv[0] === 'export' && argv[1] === 'alerts' ? ['export-alerts', ...argv.slice(2)] : [...argv];
+    await program.parseAsync(args, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
