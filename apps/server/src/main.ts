@@ -5,6 +5,7 @@ import { registerBackupRoutes } from './modules/backup/index.js';
 import { type ChangeRequestsModule, createChangeRequestsModule } from './modules/change-requests/index.js';
 import { registerDashboardStatic, registerEventStream } from './modules/dashboard/index.js';
 import { registerEnvironmentRoutes } from './modules/environments/index.js';
+import { registerInsightsRoutes } from './modules/insights/index.js';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
 import { registerFlagRoutes } from './modules/flags/index.js';
 import { createMetricsModule, type MetricsModule, type MetricsModuleDeps } from './modules/metrics/index.js';
@@ -200,6 +201,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(logger === undefined ? {} : { logger }),
   });
   registerReleaseRoutes(app, { ...ctx, clock, loop: releaseLoop });
+  registerInsightsRoutes(app, { projection, clock });
   const { run: runNotifications, ...notificationOptions } = deps.notifications ?? {};
   const notifications = createNotificationsModule({
     ...notificationOptions,

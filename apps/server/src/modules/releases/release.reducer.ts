@@ -17,6 +17,8 @@ export interface ReleaseRecord {
   /** seq of the last event of this release (optimistic concurrency). */
   version: number;
   createdAt: string;
+  /** `at` of `release.created` (epoch ms, the server's clock, which tests and simulations may accelerate). */
+  createdAtMs: number;
 }
 
 /** Release event payloads: the core event's fields (without `kind`) plus `project` and `id`. */
@@ -41,7 +43,14 @@ export function reduceReleases(state: DomainState, event: StoredEvent): DomainSt
   if (next === undefined || next === current?.state) return state;
   let record: ReleaseRecord;
   if (core.kind === 'release.created') {
-    record = { definition: core.release, state: next, lastDecision: null, version: event.seq, createdAt: event.time };
+    record = {
+      definition: core.release,
+      state: next,
+      lastDecision: null,
+      version: event.seq,
+      createdAt: event.time,
+      createdAtMs: core.at,
+    };
   } else if (current === undefined) return state;
   else {
     const lastDecision = core.kind === 'release.decision' ? (p.evidence ?? null) : current.lastDecision;
