@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_URL } from './api-client.js';
+import { registerAlertCommands } from './alert-commands.js';
 import { auditVerifyCommand } from './audit-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
 import { applyCommand, diffCommand, exportCommand } from './config-commands.js';
@@ -136,6 +137,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   ).action(run((options) => auditVerifyCommand(options, io)));
 
   const backupCommands = registerBackupCommands(program, (c) => serverCommand(c, false), run, io);
+  const alertCommands = registerAlertCommands(program, (c) => serverCommand(c), run, io);
   const notificationCommands = registerNotificationCommands(program, (c) => serverCommand(c), run, io);
   const releaseCommands = registerReleaseCommands(program, (c) => serverCommand(c), run, io);
 
@@ -146,6 +148,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     ...audit.commands,
     ...backupCommands,
     ...notificationCommands,
+    ...alertCommands,
     ...releaseCommands,
   ]) {
     command.exitOverride().configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });

@@ -220,7 +220,7 @@ export function validateAlertRule(input: unknown, base = '', key?: string): Conf
   if (!('promql' in q) && (flag === null || environment === null)) {
     p.add('flag', 'required', 'a rule over built-in series names its flag and environment');
   }
-  const op = oneOf(p, 'op', input['op'] ?? '', COMPARISONS, '>') ?? '>';
+  const op = oneOf(p, 'op', input['op'], COMPARISONS, '>') ?? '>';
   const threshold = input['threshold'];
   if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
     p.add('threshold', 'invalid_value', 'threshold is a number');
@@ -273,6 +273,16 @@ export function renderAlertRule(rule: AlertRule): Record<string, unknown> {
     if ((name === 'noData' && value === 'nodata') || (name === 'onError' && value === 'error')) continue;
     if ((name === 'labels' || name === 'annotations') && Object.keys(value as object).length === 0) continue;
     if (name === 'actions' && (value as unknown[]).length === 0) continue;
+    if (name === 'query' && !('promql' in (value as object))) {
+      const { metric, per, ...q } = value as BuiltinQuery;
+      const defaultMetric = q.fn === 'error_rate' ? 'errors' : 'requests';
+      out[name] = {
+        ...q,
+        ...(metric === defaultMetric ? {} : { metric }),
+        ...(per === undefined || per === '1s' ? {} : { per }),
+      };
+      continue;
+    }
     out[name] = value;
   }
   return out;

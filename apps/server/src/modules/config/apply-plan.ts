@@ -1,4 +1,5 @@
 import { type Flag, validateFlag } from '@wavegate/core';
+import { planAlerts } from './alerts-plan.js';
 import { plainCondition, plainRule, plainServe, sameEnvironmentConfig, sameJson } from './canonical.js';
 import type {
   Change,
@@ -291,8 +292,9 @@ export function planApply(
   planner.planFlags();
   planner.finish();
   const releases = planReleases(now, state, document, options.now ?? 0);
-  problems.push(...planner.problems, ...releases.problems);
+  const alerts = planAlerts(now, state, document, prune);
+  problems.push(...planner.problems, ...releases.problems, ...alerts.problems);
   if (problems.length > 0) return { ok: false, problems };
-  const events = [...planner.events, ...releases.events];
-  return { ok: true, value: { events, changes: [...planner.changes, ...releases.changes] } };
+  const events = [...planner.events, ...releases.events, ...alerts.events];
+  return { ok: true, value: { events, changes: [...planner.changes, ...releases.changes, ...alerts.changes] } };
 }

@@ -46,7 +46,12 @@ export const configSchema = {
       additionalProperties: { anyOf: [{ type: 'null' }, { $ref: '#/$defs/flag' }] },
     },
     releases: releasesSchema,
-    alerts: { description: 'Reserved for alert rules (a later version).' },
+    alerts: {
+      type: 'object',
+      description: 'Alert rules by key (the alert name). See docs/alerting.md; checked in depth after the schema.',
+      propertyNames: key,
+      additionalProperties: { anyOf: [{ type: 'null' }, { type: 'object' }] },
+    },
   },
   $defs: {
     release: releaseDef,

@@ -1,4 +1,5 @@
 import type { Condition, FlagType, JsonValue, Rule, Serve } from '@wavegate/core';
+import type { AlertRule } from './alerts.types.js';
 import type { DocumentRelease, ReleaseResource } from './releases.types.js';
 
 /**
@@ -65,6 +66,8 @@ export interface ConfigDocument {
   flags?: Record<string, DocumentFlag | null>;
   /** Release id → release (releases.types.ts, docs/releases.md "Config as code"). */
   releases?: Record<string, DocumentRelease | null>;
+  /** Alert rule key → rule (alerts-section.ts, docs/alerting.md). */
+  alerts?: Record<string, Record<string, unknown> | null>;
 }
 
 /** A flag's configuration in one environment, in the resource shape of the admin API. */
@@ -117,6 +120,8 @@ export interface ProjectState {
   segments: SegmentResource[];
   /** The project's releases (none when absent). */
   releases?: ReleaseResource[];
+  /** The project's alert rules (none when absent). */
+  alerts?: AlertRule[];
 }
 
 // The desired state: what a document says, with every default filled in.

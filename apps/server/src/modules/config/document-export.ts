@@ -1,4 +1,5 @@
 import type { FlagType, JsonValue, Serve } from '@wavegate/core';
+import { exportAlerts } from './alerts-plan.js';
 import { plainCondition, plainRule, plainServe, sameJson } from './canonical.js';
 import type {
   ConfigDocument,
@@ -115,5 +116,7 @@ export function exportDocument(current: ProjectState): ConfigDocument {
   }
   const releases = exportReleases(current.releases ?? []);
   if (releases !== undefined) document.releases = releases;
+  const alerts = exportAlerts(current.alerts ?? []);
+  if (alerts !== undefined) document.alerts = alerts;
   return document;
 }

@@ -1,4 +1,5 @@
 import type { FlagType, JsonValue, Rule } from '@wavegate/core';
+import { checkAlertsLocated } from './alerts-plan.js';
 import { checkConditions, type SegmentReference } from './condition-check.js';
 import type {
   ConfigDocument,
@@ -196,15 +197,7 @@ export function normalizeLocated(
 ): { ok: true; value: NormalizedDocument } | { ok: false; problems: LocatedProblem[] } {
   const problems: LocatedProblem[] = [];
   const references: SegmentReference[] = [];
-  for (const section of ['alerts']) {
-    if (Object.hasOwn(document, section)) {
-      problems.push({
-        segments: [section],
-        code: 'not_supported',
-        message: `"${section}" is reserved for a later version`,
-      });
-    }
-  }
+  checkAlertsLocated(document, problems);
   checkReleasesLocated(document, problems);
   const environments = environmentKeys(document);
   const segments: DesiredSegment[] = Object.entries(document.segments ?? {}).map(([key, segment]) => {

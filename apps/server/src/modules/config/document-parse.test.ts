@@ -229,7 +229,20 @@ describe('parseDocument', () => {
       line: 3,
     },
     { name: 'an empty salt', text: withFlag('salt: ""'), path: 'flags.f.salt', code: 'empty' },
-    { name: 'a reserved section', text: 'project: p\nalerts: []\n', path: 'alerts', code: 'not_supported' },
+    { name: 'alerts as a list', text: 'project: p\nalerts: []\n', path: 'alerts', code: 'wrong_type', line: 2 },
+    {
+      name: 'an alert rule with a bad severity and action',
+      text: 'project: p\nalerts:\n  HIGH:\n    severity: fatal\n    query: { promql: up }\n    threshold: 1\n    actions: [{ type: boom }]\n',
+      path: 'alerts.HIGH.severity',
+      code: 'invalid_value',
+      line: 4,
+    },
+    {
+      name: 'an alert action of an unknown type',
+      text: 'project: p\nalerts:\n  HIGH:\n    query: { promql: up }\n    threshold: 1\n    actions: [{ type: boom }]\n',
+      path: 'alerts.HIGH.actions[0].type',
+      code: 'invalid_value',
+    },
     { name: 'releases as a list', text: 'project: p\nreleases: []\n', path: 'releases', code: 'wrong_type', line: 2 },
     {
       name: 'a release the core refuses',

@@ -50,6 +50,7 @@ export function configStateOf(state: DomainState, key: string): ConfigProjectSta
       conditions: s.conditions,
     })),
     releases: Object.values(p.releases ?? {}).map((r) => ({ definition: r.definition, status: r.state.status })),
+    alerts: Object.values(p.alerting?.rules ?? {}).map((r) => r.rule),
   };
 }
 
