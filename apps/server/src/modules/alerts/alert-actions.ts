@@ -77,7 +77,8 @@ export function planActions(
   const record = (action: AlertAction, target: string, out: ReturnType<typeof attempt>) => {
     events.push(...out.events);
     // The next action is decided on the state this one leaves (a rollback then a kill switch keep both).
-    for (const e of out.events) state = reduce(state, { ...e, actor: r.actor, seq: ++seq, time, prevHash: '', hash: '' });
+    for (const e of out.events)
+      state = reduce(state, { ...e, actor: r.actor, seq: ++seq, time, prevHash: '', hash: '' });
     outcomes.push({ action, target, result: out.result, reason: out.reason });
     events.push({
       kind: AlertEventKind.action,

@@ -26,10 +26,10 @@ export interface AlertsT {
 }
 
 /** An app on PGlite in memory: project shop, environment dev, flag checkout-v2 with a rollout rule at 0%. */
-export async function setupAlerts(extra: Partial<AppDeps> = {}): Promise<AlertsT> {
+export async function setupAlerts(extra: Partial<AppDeps> = {}, start = T0): Promise<AlertsT> {
   const db = await openPgliteDb();
   await migrate(db);
-  const clock = new ManualClock(new Date(T0));
+  const clock = new ManualClock(new Date(start));
   const built = await createApp({
     db,
     clock,
