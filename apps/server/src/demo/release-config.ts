@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
-import { type AdminApi, AdminApiError, type ReleaseView } from './admin-api.js';
+import type { AdminApi, ReleaseView } from './admin-api.js';
 
 /** A config-as-code document with its `releases:` section (release id → definition without `id`). */
 export interface ReleaseDocument {
@@ -36,40 +36,18 @@ export function scaleDurations(doc: ReleaseDocument, factor: number): ReleaseDoc
 /** The shortest `onNoData.afterSeconds` scaleDurations leaves: six 10-second metric windows. */
 const MIN_NO_DATA_SECONDS = 60;
 
-function refusesReleases(error: unknown): boolean {
-  const problems = error instanceof AdminApiError ? (error.body.error?.details?.problems ?? []) : [];
-  return problems.some((p) => p.code === 'not_supported' && (p.path ?? '').startsWith('releases'));
-}
-
 /**
- * Applies a document to the server like `wavegate apply -f` (POST /api/v1/apply), then (unless `start: false`)
- * starts its releases that are still pending. A server whose config-as-code does not take `releases:` yet gets the document without it,
- * and the releases are created through the admin API from the same definitions. Returns the releases.
+ * Applies a document with its `releases:` to the server as `wavegate apply -f` does (POST /api/v1/apply: releases
+ * are created pending unless they say `start: true`), then, unless `start: false`, starts those still pending.
+ * Returns the document's releases.
  */
 export async function applyWithReleases(
   api: AdminApi,
   doc: ReleaseDocument,
   options: { start?: boolean } = {},
 ): Promise<ReleaseView[]> {
+  await api.request('POST', '/api/v1/apply', doc);
   const releases = Object.entries(doc.releases ?? {});
-  try {
-    await api.request('POST', '/api/v1/apply', doc);
-  } catch (error) {
-    if (!refusesReleases(error)) throw error;
-    const { releases: _omitted, ...rest } = doc;
-    await api.request('POST', '/api/v1/apply', rest);
-    for (const [id, definition] of releases) {
-      const exists = await api.release(doc.project, id).then(
-        () => true,
-        () => false,
-      );
-      if (!exists)
-        await api.request('POST', `/api/v1/projects/${encodeURIComponent(doc.project)}/releases`, {
-          id,
-          ...definition,
-        });
-    }
-  }
   const ids = releases.map(([id]) => id);
   if (options.start === false) return Promise.all(ids.map((id) => api.release(doc.project, id)));
   return startReleases(api, doc.project, ids);
