@@ -75,6 +75,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       'per client or frontend token: RATE[/BURST] per second or off (env WAVEGATE_CLIENT_RATE_LIMIT, default 50000/100000)',
     )
     .option('--sse-heartbeat <seconds>', 'SSE heartbeat interval (env WAVEGATE_SSE_HEARTBEAT_SECONDS, default 15)')
+    .option(
+      '--allow-private-webhooks',
+      'let notification receivers reach private, loopback and link-local addresses (env WAVEGATE_ALLOW_PRIVATE_WEBHOOKS=true)',
+    )
     .action(
       // Loaded on demand: the server's dependencies (Fastify, PGlite, pg) would slow every other command.
       run(async (flags) => (await import('./serve-command.js')).serveCommand(flags, io)),

@@ -13,6 +13,7 @@ export interface ServeFlags {
   adminRateLimit?: string;
   clientRateLimit?: string;
   sseHeartbeat?: string;
+  allowPrivateWebhooks?: boolean;
 }
 
 type RatePolicy = { capacity: number; refillPerSecond: number } | false;
@@ -76,6 +77,15 @@ export function serveSettings(
   if (secureText !== undefined && !['true', 'false', 'auto'].includes(secureText)) {
     problems.push(`WAVEGATE_SECURE_COOKIES is true, false or auto (got "${secureText}")`);
   }
+  const allowPrivateText = env['WAVEGATE_ALLOW_PRIVATE_WEBHOOKS'];
+  if (allowPrivateText !== undefined && !['true', 'false'].includes(allowPrivateText)) {
+    problems.push(`WAVEGATE_ALLOW_PRIVATE_WEBHOOKS is true or false (got "${allowPrivateText}")`);
+  }
+  const allowPrivateWebhooks = flags.allowPrivateWebhooks === true || allowPrivateText === 'true';
+  const publicUrl = env['WAVEGATE_PUBLIC_URL'];
+  if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) {
+    problems.push(`WAVEGATE_PUBLIC_URL is an http(s) URL (got "${publicUrl}")`);
+  }
   if (problems.length > 0) {
     throw new CliError(
       `cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -101,6 +111,14 @@ export function serveSettings(
           },
         }),
     ...(heartbeatText === undefined ? {} : { sseHeartbeatMs: heartbeat * 1000 }),
+    ...(!allowPrivateWebhooks && publicUrl === undefined
+      ? {}
+      : {
+          notifications: {
+            ...(allowPrivateWebhooks ? { allowPrivateWebhooks } : {}),
+            ...(publicUrl === undefined ? {} : { externalUrl: publicUrl }),
+          },
+        }),
     ...(adminPassword === undefined && secureText === undefined
       ? {}
       : {
@@ -124,7 +142,12 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
   // `adminToken` registers WAVEGATE_ADMIN_TOKEN at start; `firstAdminToken` is set when a new store got one.
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ ...settings, logger });
+    server = await startServer({
+      ...settings,
+      // Receivers' secrets are environment variables ({env: NAME} in config), read when a notification is sent.
+      notifications: { ...settings.notifications, env: (name: string) => io.env[name] },
+      logger,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const hint = code === 'EADDRINUSE' ? ` (port ${settings.port} is taken: choose another with --port)` : '';
