@@ -34,7 +34,42 @@ export function registerClientRoutes(app: FastifyInstance, hub: StreamHub): void
       const channel = channelOf(request, hub);
       reply.hijack();
       hub.connect(reply.raw, request.auth!.tokenId, channel, parseLastEventId(request.headers['last-event-id']), {
-        'x-request-id': String(request.id),
+        headers: { 'x-request-id': String(request.id) },
+      });
+    },
+  );
+
+  // Browsers (frontend tokens, ADR 0005): version notices only, so a public token learns nothing OFREP does not
+  // already tell it; CORS from any origin, since the token travels in a header, never a cookie.
+  const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'X-Request-Id, Retry-After' };
+  app.options('/api/frontend/stream', { schema: { hide: true } }, (_request, reply) =>
+    reply
+      .code(204)
+      .headers({
+        ...cors,
+        'access-control-allow-methods': 'GET, OPTIONS',
+        'access-control-allow-headers': 'Authorization, X-API-Key, Last-Event-ID',
+        'access-control-max-age': '600',
+      })
+      .send(),
+  );
+  app.get(
+    '/api/frontend/stream',
+    {
+      preHandler: requireAuth('client', 'frontend'),
+      // Also on 401/403/429 replies, so a browser can read why it was refused.
+      onRequest: (_request, reply, done) => {
+        reply.headers(cors);
+        done();
+      },
+      schema: schema('SSE for browsers: a `version` notice per change (no flag data), CORS'),
+    },
+    (request, reply) => {
+      const channel = channelOf(request, hub);
+      reply.hijack();
+      hub.connect(reply.raw, request.auth!.tokenId, channel, parseLastEventId(request.headers['last-event-id']), {
+        headers: { 'x-request-id': String(request.id), ...cors },
+        versionOnly: true,
       });
     },
   );

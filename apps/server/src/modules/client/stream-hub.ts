@@ -43,6 +43,21 @@ interface StreamClient {
   readonly tokenId: string;
   readonly channel: Channel;
   readonly res: ServerResponse;
+  /** Frontend stream: `version` notices only, never flag data (ADR 0005). */
+  readonly versionOnly: boolean;
+}
+
+/** Options of one stream. */
+export interface ConnectOptions {
+  /** Extra response headers (request id, CORS). */
+  headers?: Record<string, string>;
+  /** Send `version` notices (`{"version": n}`) instead of snapshots and deltas. */
+  versionOnly?: boolean;
+}
+
+/** A version notice of the frontend stream: the new config version and nothing else. */
+export function versionFrame(version: number): string {
+  return sseEvent('version', `{"version":${version}}`, version);
 }
 
 /**
@@ -99,7 +114,13 @@ export class StreamHub {
    * Starts a stream on a hijacked response: headers, a `retry:` hint, then the snapshot — or, with
    * `lastEventId`, nothing (current), one delta, or the snapshot (unknown version).
    */
-  connect(res: ServerResponse, tokenId: string, channel: Channel, lastEventId: number | undefined, headers = {}): void {
+  connect(
+    res: ServerResponse,
+    tokenId: string,
+    channel: Channel,
+    lastEventId: number | undefined,
+    { headers = {}, versionOnly = false }: ConnectOptions = {},
+  ): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -112,7 +133,7 @@ export class StreamHub {
       return;
     }
     res.socket?.setNoDelay(true);
-    const client: StreamClient = { tokenId, channel, res };
+    const client: StreamClient = { tokenId, channel, res, versionOnly };
     this.clients.add(client);
     let peers = this.byChannel.get(channel);
     if (!peers) {
@@ -123,6 +144,12 @@ export class StreamHub {
     this.options.metrics?.sseClients.inc(labels(channel));
     res.on('close', () => this.drop(client));
     let first = sseRetry(this.retryMs);
+    if (versionOnly) {
+      if (lastEventId !== channel.version) first += versionFrame(channel.version);
+      this.write(client, first);
+      this.startTimer();
+      return;
+    }
     const resume = lastEventId === undefined ? ({ kind: 'snapshot' } as const) : this.resume(channel, lastEventId);
     if (resume.kind === 'snapshot') first += sseEvent('snapshot', channel.snapshotJson(), channel.version);
     if (resume.kind === 'delta') first += sseEvent('delta', JSON.stringify(resume.delta), channel.version);
@@ -187,7 +214,8 @@ export class StreamHub {
     const peers = this.byChannel.get(channel);
     if (!peers || peers.size === 0) return;
     const frame = sseEvent('delta', JSON.stringify(delta), delta.version);
-    for (const client of peers) this.write(client, frame);
+    const notice = versionFrame(delta.version);
+    for (const client of peers) this.write(client, client.versionOnly ? notice : frame);
   }
 
   private write(client: StreamClient, frame: string): void {

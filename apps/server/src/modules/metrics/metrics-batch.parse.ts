@@ -55,6 +55,7 @@ export function parseBatch(
 ): ParsedBatch {
   const problems: Problem[] = [];
   const buckets = new BucketMap();
+  const { project, environment } = scope;
   let seriesTotal = 0;
   body.windows.forEach((w, wi) => {
     const path = `windows[${wi}]`;
@@ -73,11 +74,13 @@ export function parseBatch(
     w.series.forEach((s, si) => {
       const seriesPath = `${path}.series[${si}]`;
       const arm: Arm = s.arm ?? 'none';
-      const id = JSON.stringify([s.flag, s.variant, arm]);
+      const id = `${s.flag.length}:${s.flag}${s.variant.length}:${s.variant}${arm}`;
       if (seen.has(id)) problems.push(problem(seriesPath, 'duplicate_series', 'flag × variant × arm repeats'));
       seen.add(id);
-      const key = { ...scope, flag: s.flag, variant: s.variant, arm, windowStart };
-      for (const [metric, value] of seriesValues(s, seriesPath, problems)) buckets.addOwned({ ...key, metric }, value);
+      for (const [metric, value] of seriesValues(s, seriesPath, problems)) {
+        const key = { project, environment, flag: s.flag, variant: s.variant, arm, metric, windowStart };
+        buckets.addOwned(key, value);
+      }
     });
   });
   if (seriesTotal > MetricsLimits.seriesPerBatch) {

@@ -280,3 +280,23 @@ describe('GET /api/v1/projects/:p/flags/:key/metrics', () => {
     expect((await get('environment=production&step=15s')).statusCode).toBe(400);
   });
 });
+
+describe('POST /api/client/metrics with a frontend token (ADR 0005)', () => {
+  it('refuses with 403 and a reason a browser can read (CORS), before reading the body, storing nothing', async () => {
+    await reset();
+    const web = await issueToken(t, { kind: 'frontend', name: 'web', project: 'shop', environment: 'production' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/client/metrics',
+      headers: { authorization: `Bearer ${web.secret}` },
+      payload: { not: 'even a batch' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.json().error).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'frontend_metrics_refused' } });
+    expect(await rowCounts()).toEqual({ buckets: 0, batches: 0 });
+    const pre = await t.app.inject({ method: 'OPTIONS', url: '/api/client/metrics' });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-headers']).toContain('Idempotency-Key');
+  });
+});

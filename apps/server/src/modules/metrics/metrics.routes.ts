@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../platform/errors.js';
+import { AppError, ErrorCode } from '../../platform/errors.js';
 import { requireAuth } from '../../platform/http.js';
 import { adminSchema } from '../projection/index.js';
 import { WINDOW_MS } from './metric-bucket.js';
@@ -27,10 +27,32 @@ export function registerMetricsRoutes(
   missing: MissingLookup,
   now: () => number,
 ): void {
+  // CORS (a browser SDK posts with a header token, never a cookie) so that a page can read a refusal.
+  const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'X-Request-Id, Retry-After' };
+  app.options('/api/client/metrics', { schema: { hide: true } }, (_request, reply) =>
+    reply
+      .code(204)
+      .headers({
+        ...cors,
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'Authorization, X-API-Key, Content-Type, Idempotency-Key',
+        'access-control-max-age': '600',
+      })
+      .send(),
+  );
+  const authenticate = requireAuth('client', 'frontend');
   app.post<{ Body: MetricsBatchJson }>(
     '/api/client/metrics',
     {
-      preHandler: requireAuth('client'),
+      // Before the body is read: a refused token costs no parsing.
+      onRequest: [
+        (_request, reply, done) => {
+          reply.headers(cors);
+          done();
+        },
+        authenticate,
+        (request, _reply, done) => done(request.auth?.kind === 'frontend' ? frontendRefused() : undefined),
+      ],
       bodyLimit: MetricsLimits.bodyBytes,
       schema: {
         tags: ['client'],
@@ -114,4 +136,17 @@ function parseStep(step: string): number | undefined {
   if (m === null) return undefined;
   const unit = m[2] === 'h' ? 3_600_000 : m[2] === 'm' ? 60_000 : 1000;
   return Number(m[1]) * unit;
+}
+
+/**
+ * Frontend tokens are public (they ship in page source), so anyone could post batches with one and move a release's
+ * gates; metrics are taken from client (server-side) tokens only. ADR 0005 says why and what would change it.
+ */
+function frontendRefused(): AppError {
+  return new AppError(
+    ErrorCode.FORBIDDEN,
+    'frontend tokens may not post metrics: a public token could skew release gates (ADR 0005); ' +
+      'post them from your server with a client token',
+    { details: { reason: 'frontend_metrics_refused' } },
+  );
 }

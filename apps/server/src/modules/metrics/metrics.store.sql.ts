@@ -92,7 +92,11 @@ async function mergeBuckets(tx: Queryable, buckets: Bucket[], at: Date): Promise
      ORDER BY b.project, b.environment, b.flag, b.window_start, b.variant, b.arm, b.metric FOR UPDATE OF b`,
     keys,
   );
-  const current = new Map(existing.rows.map((r) => [bucketId(toBucket(r).key), toBucket(r).value]));
+  const current = new Map<string, BucketValue>();
+  for (const row of existing.rows) {
+    const b = toBucket(row);
+    current.set(bucketId(b.key), b.value);
+  }
   const values = buckets.map((b) => {
     const v = current.get(bucketId(b.key))!;
     mergeValue(v, b.value);
