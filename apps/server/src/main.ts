@@ -305,6 +305,8 @@ export interface StartOptions extends ServingOptions {
   clock?: Clock;
   bodyLimit?: number;
   flagMetrics?: AppDeps['flagMetrics'];
+  /** Alert evaluation: interval (`--alert-interval`), PromQL source. */
+  alerts?: AppDeps['alerts'];
   /** Notification delivery: secrets' environment, private addresses, the public URL for links. */
   notifications?: AppDeps['notifications'];
   users?: UsersOptions;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../main.js';
 import { recordingIo } from './fixtures/recording-io.js';
 import { ExitCode, main } from './main.js';
+import { serveSettings } from './serve-command.js';
 
 // `wavegate alerts …` against a real server (in-memory PGlite), in-process.
 
@@ -62,5 +63,14 @@ describe('wavegate alerts', () => {
     expect(JSON.parse(json.out)).toEqual([]);
     const bad = await run(['alerts', 'status', '--state', 'burning']);
     expect(bad.code).toBe(ExitCode.usage);
+  });
+});
+
+describe('serve --alert-interval', () => {
+  it('sets the evaluation interval, from the flag or WAVEGATE_ALERT_INTERVAL, and refuses a bad one', () => {
+    expect(serveSettings({ alertInterval: '5s' }, {}).alerts).toEqual({ intervalMs: 5000 });
+    expect(serveSettings({}, { WAVEGATE_ALERT_INTERVAL: '1m' }).alerts).toEqual({ intervalMs: 60_000 });
+    expect(serveSettings({}, {}).alerts).toBeUndefined();
+    expect(() => serveSettings({ alertInterval: '2d' }, {})).toThrow(/alert interval is a duration from 1s to 1h/);
   });
 });

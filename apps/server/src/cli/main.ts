@@ -76,6 +76,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     )
     .option('--sse-heartbeat <seconds>', 'SSE heartbeat interval (env WAVEGATE_SSE_HEARTBEAT_SECONDS, default 15)')
     .option(
+      '--alert-interval <duration>',
+      'how often alert rules are evaluated, 1s-1h (env WAVEGATE_ALERT_INTERVAL, default 10s)',
+    )
+    .option(
       '--allow-private-webhooks',
       'let notification receivers reach private, loopback and link-local addresses (env WAVEGATE_ALLOW_PRIVATE_WEBHOOKS=true)',
     )

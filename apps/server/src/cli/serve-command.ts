@@ -1,6 +1,7 @@
 import { type StartOptions, startServer } from '../main.js';
 import { createLogger } from '../platform/logging.js';
 import { exitOnSignals } from '../platform/shutdown.js';
+import { parseDuration } from './duration.js';
 import { CliError, type CliIo, ExitCode } from './io.js';
 
 export interface ServeFlags {
@@ -13,6 +14,7 @@ export interface ServeFlags {
   adminRateLimit?: string;
   clientRateLimit?: string;
   sseHeartbeat?: string;
+  alertInterval?: string;
   allowPrivateWebhooks?: boolean;
 }
 
@@ -86,6 +88,12 @@ export function serveSettings(
   if (publicUrl !== undefined && !/^https?:\/\/\S+$/.test(publicUrl)) {
     problems.push(`WAVEGATE_PUBLIC_URL is an http(s) URL (got "${publicUrl}")`);
   }
+  const alertIntervalText = flags.alertInterval ?? env['WAVEGATE_ALERT_INTERVAL'];
+  const alertIntervalMs = alertIntervalText === undefined ? undefined : parseDuration(alertIntervalText);
+  const alertIntervalOk = alertIntervalMs !== undefined && alertIntervalMs >= 1000 && alertIntervalMs <= 3_600_000;
+  if (alertIntervalText !== undefined && !alertIntervalOk) {
+    problems.push(`alert interval is a duration from 1s to 1h, e.g. 10s or 1m (got "${alertIntervalText}")`);
+  }
   if (problems.length > 0) {
     throw new CliError(
       `cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -111,6 +119,7 @@ export function serveSettings(
           },
         }),
     ...(heartbeatText === undefined ? {} : { sseHeartbeatMs: heartbeat * 1000 }),
+    ...(alertIntervalMs === undefined ? {} : { alerts: { intervalMs: alertIntervalMs } }),
     ...(!allowPrivateWebhooks && publicUrl === undefined
       ? {}
       : {
