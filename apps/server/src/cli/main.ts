@@ -5,6 +5,7 @@ import { registerAlertCommands } from './alert-commands.js';
 import { auditVerifyCommand } from './audit-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
 import { applyCommand, diffCommand, exportCommand } from './config-commands.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerInsightsCommands } from './insights-commands.js';
 import { CliError, type CliIo, ExitCode } from './io.js';
 import { registerNotificationCommands } from './notification-commands.js';
@@ -149,6 +150,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   const alertCommands = registerAlertCommands(program, (c) => serverCommand(c), run, io);
   const notificationCommands = registerNotificationCommands(program, (c) => serverCommand(c), run, io);
   const releaseCommands = registerReleaseCommands(program, (c) => serverCommand(c), run, io);
+  registerDemoCommand(program, run, io);
   releaseCommands.push(...registerInsightsCommands(program, (c) => serverCommand(c), run, io));
 
   for (const command of [
