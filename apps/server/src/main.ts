@@ -26,6 +26,7 @@ import {
   AdvisoryLeader,
   type LoopTimer,
   lastDataOf,
+  prometheusEvidence,
   ReleaseLoop,
   registerReleaseRoutes,
 } from './modules/releases/index.js';
@@ -42,6 +43,7 @@ import { recordFlagSeries } from './platform/metrics-flags.js';
 import { instrumentAppends } from './platform/metrics-http.js';
 import { migrate } from './platform/migrate.js';
 import { registerOpenApi } from './platform/openapi.js';
+import { createPrometheusClient, instantSamples, type PrometheusClient } from './platform/prometheus.js';
 import { createServing, type Serving, type ServingOptions, serverVersion } from './serving.js';
 
 /** What the server is built from. Tests pass a PGlite in memory and a ManualClock. */
@@ -70,6 +72,8 @@ export interface AppDeps extends ServingOptions {
   releaseTimer?: LoopTimer;
   /** Alert evaluation: interval (default 10 s), timer (tests), PromQL source. Runs where the release loop runs. */
   alerts?: { intervalMs?: number; timer?: LoopTimer; prometheus?: PromqlSource };
+  /** Prometheus for release gates (`kind: prometheus…`) and, unless `alerts.prometheus` is given, PromQL alert rules. */
+  prometheus?: PrometheusClient;
   /**
    * Notification delivery (receivers' secrets, private addresses, retries). `run` as for `releaseLoop`: the
    * notification loop runs where the release loop would (its own advisory lock on PostgreSQL).
@@ -186,6 +190,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     events,
     flagMetrics,
     clock,
+    ...(deps.prometheus === undefined ? {} : { prometheus: instantSamples(deps.prometheus) }),
     ...deps.alerts,
     ...(logger === undefined ? {} : { logger }),
   });
@@ -196,6 +201,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     totals: (q) => flagMetrics.totals(q),
     lastDataAt: lastDataOf(flagMetrics),
     firingAlerts: (q) => alerts.firingAlerts(q),
+    prometheus: prometheusEvidence(deps.prometheus, logger),
     clock,
     ...(deps.releaseTimer === undefined ? {} : { timer: deps.releaseTimer }),
     ...(logger === undefined ? {} : { logger }),
@@ -290,6 +296,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 }
 
 export interface StartOptions extends ServingOptions {
+  /** Base URL of the Prometheus that release gates and PromQL alert rules query (`--prometheus-url`). */
+  prometheusUrl?: string;
   /** Default 4242; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -330,7 +338,7 @@ export async function openDb(options: Pick<StartOptions, 'memory' | 'dataDir' | 
 
 /** Opens the database, migrates it, builds the app and listens. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { port, host, memory, dataDir, databaseUrl, logger: loggerOption, ...rest } = options;
+  const { port, host, memory, dataDir, databaseUrl, logger: loggerOption, prometheusUrl, ...rest } = options;
   const logger = loggerOption === false ? undefined : (loggerOption ?? createLogger());
   const db = await openDb({ memory, dataDir, databaseUrl });
   let built: App | undefined;
@@ -339,6 +347,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     built = await createApp({
       ...(databaseUrl === undefined ? {} : { releaseLeader: { connectionString: databaseUrl } }),
       ...rest,
+      ...(prometheusUrl === undefined ? {} : { prometheus: createPrometheusClient({ url: prometheusUrl }) }),
       db,
       ...(logger === undefined ? {} : { logger }),
     });

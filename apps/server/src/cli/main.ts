@@ -77,6 +77,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     )
     .option('--sse-heartbeat <seconds>', 'SSE heartbeat interval (env WAVEGATE_SSE_HEARTBEAT_SECONDS, default 15)')
     .option(
+      '--prometheus-url <url>',
+      'Prometheus for release gates and PromQL alert rules (env WAVEGATE_PROMETHEUS_URL)',
+    )
+    .option(
       '--alert-interval <duration>',
       'how often alert rules are evaluated, 1s-1h (env WAVEGATE_ALERT_INTERVAL, default 10s)',
     )

@@ -14,6 +14,7 @@ export interface ServeFlags {
   adminRateLimit?: string;
   clientRateLimit?: string;
   sseHeartbeat?: string;
+  prometheusUrl?: string;
   alertInterval?: string;
   allowPrivateWebhooks?: boolean;
 }
@@ -94,6 +95,10 @@ export function serveSettings(
   if (alertIntervalText !== undefined && !alertIntervalOk) {
     problems.push(`alert interval is a duration from 1s to 1h, e.g. 10s or 1m (got "${alertIntervalText}")`);
   }
+  const prometheusUrl = flags.prometheusUrl ?? env['WAVEGATE_PROMETHEUS_URL'];
+  if (prometheusUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(prometheusUrl)) {
+    problems.push(`Prometheus URL must start with http:// or https:// (got "${prometheusUrl}")`);
+  }
   if (problems.length > 0) {
     throw new CliError(
       `cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -119,6 +124,7 @@ export function serveSettings(
           },
         }),
     ...(heartbeatText === undefined ? {} : { sseHeartbeatMs: heartbeat * 1000 }),
+    ...(prometheusUrl === undefined ? {} : { prometheusUrl }),
     ...(alertIntervalMs === undefined ? {} : { alerts: { intervalMs: alertIntervalMs } }),
     ...(!allowPrivateWebhooks && publicUrl === undefined
       ? {}

@@ -273,3 +273,21 @@ function messageOf(error: unknown): string {
   const e = error as { message?: string; cause?: { code?: string; message?: string } };
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
 }
+
+/**
+ * The client as an instant-query source of samples (labels and value), the shape PromQL alert rules read
+ * (`PromqlSource` of the alerts module). Matrix and string answers are refused as bad responses.
+ */
+export function instantSamples(client: PrometheusClient): {
+  query(promql: string, at: Date): Promise<{ labels: Record<string, string>; value: number }[]>;
+} {
+  return {
+    async query(promql, at) {
+      const r = await client.query(promql, { time: at });
+      if (r.resultType === 'vector' || r.resultType === 'scalar') {
+        return r.samples.map((s) => ({ labels: s.labels, value: s.value }));
+      }
+      throw new PrometheusError('bad_response', `query gave a ${r.resultType}, not a vector`, { query: promql });
+    },
+  };
+}
