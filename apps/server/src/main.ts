@@ -40,6 +40,7 @@ import { type Authenticator, createHttpApp } from './platform/http.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { createMetrics, type ServerMetrics } from './platform/metrics.js';
 import { recordFlagSeries } from './platform/metrics-flags.js';
+import { recordLeadership } from './platform/metrics-leader.js';
 import { instrumentAppends } from './platform/metrics-http.js';
 import { migrate } from './platform/migrate.js';
 import { registerOpenApi } from './platform/openapi.js';
@@ -258,6 +259,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
     notificationLeader.start();
   }
+  recordLeadership(metrics.registry, {
+    release: () => releaseLoop.running,
+    notifications: () => notifications.loop.running,
+  });
   let closing: Promise<void> | undefined;
   return {
     app,
