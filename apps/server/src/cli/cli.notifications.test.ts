@@ -110,7 +110,7 @@ describe('wavegate export alerts --format prometheus', () => {
         '    severity: warning',
         '    flag: checkout-v2',
         '    environment: production',
-        '    query: {fn: percentile, metric: $requests, quantile: 0.99, window: 2m}',
+        '    query: {fn: percentile, metric: requests, quantile: 0.99, window: 2m}',
         "    op: '>'",
         '    threshold: 500',
         '    for: 2m',
