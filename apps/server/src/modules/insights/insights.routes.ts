@@ -20,7 +20,7 @@ export function releaseFacts(projection: Projection): ReleaseFacts[] {
       id: r.definition.id,
       flag: r.definition.flag,
       environment: r.definition.environment,
-      createdAt: r.createdAtMs,
+      createdAt: r.createdAtMs ?? Date.parse(r.createdAt), // records of snapshots saved before createdAtMs existed
       status: r.state.status,
       finishedAt: r.state.finishedAt,
     })),

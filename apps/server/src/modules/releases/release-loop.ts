@@ -4,7 +4,7 @@ import type { Logger } from '../../platform/logging.js';
 import { type MetricsModule, type ReleaseTotals, type TotalsQuery, WINDOW_MS } from '../metrics/index.js';
 import type { CommandExecutor, Projection } from '../projection/index.js';
 import type { PrometheusEvidence } from './evidence-prometheus.js';
-import { appendDecision } from './release.commands.js';
+import { appendDecision, reassertPercentage } from './release.commands.js';
 import type { ReleaseRecord } from './release.reducer.js';
 
 /** The loop's timer (tests pass one they fire by hand). */
@@ -37,6 +37,11 @@ export interface ReleaseLoopDeps {
   logger?: Logger;
   /** Seconds between evaluations of a watched wave (default 10). */
   recheckSeconds?: number;
+  /**
+   * A hold equal to the latest appended decision is appended anyway once that decision is this old (default 300),
+   * so the evidence in the log (what status shows after a restart, or on another replica) is at most this stale.
+   */
+  evidenceRefreshSeconds?: number;
 }
 
 export interface LoopRun {
@@ -72,10 +77,12 @@ export class ReleaseLoop {
   #tickDone: Promise<void> = Promise.resolve();
   readonly #timer: LoopTimer;
   readonly #recheck: number;
+  readonly #refreshMs: number;
 
   constructor(private readonly deps: ReleaseLoopDeps) {
     this.#timer = deps.timer ?? systemTimer;
     this.#recheck = deps.recheckSeconds ?? 10;
+    this.#refreshMs = (deps.evidenceRefreshSeconds ?? 300) * 1000;
   }
 
   /** True between start() and stop(). */
@@ -147,6 +154,7 @@ export class ReleaseLoop {
     const out: LoopRun = { evaluated: 0, appended: 0, nextWakeAt: null };
     for (const project of Object.values(this.deps.projection.state.projects)) {
       for (const record of Object.values(project.releases ?? {})) {
+        out.appended += await this.#reassert(project.key, record);
         const status = record.state.status;
         if (status !== ReleaseStatus.Running && status !== ReleaseStatus.AwaitingApproval) continue;
         const decision = await this.evaluate(project.key, record);
@@ -199,11 +207,26 @@ export class ReleaseLoop {
     return decision;
   }
 
+  /** Puts the release's percentage back on its rule when someone changed it (`reassertPercentage`). */
+  async #reassert(p: string, record: ReleaseRecord): Promise<number> {
+    const id = record.definition.id;
+    if (reassertPercentage(this.deps.projection.state, p, id).length === 0) return 0;
+    const { events } = await this.deps.executor.execute(`release:${id}`, (state) => reassertPercentage(state, p, id));
+    if (events.length > 0) {
+      this.deps.logger?.warn(
+        { release: id, percentage: record.state.percentage },
+        "release rule changed outside the release: the release's percentage is put back",
+      );
+    }
+    return events.length;
+  }
+
   async #append(p: string, record: ReleaseRecord, decision: Decision): Promise<number> {
     const quiet = decision.decision === 'hold' || decision.decision === 'await_approval';
     const last = record.lastDecision;
-    if (quiet && last !== null && signature(last) === signature(decision)) return 0;
     const now = this.deps.clock.now().getTime();
+    const fresh = record.lastDecisionAt !== null && now - record.lastDecisionAt < this.#refreshMs;
+    if (quiet && last !== null && fresh && signature(last) === signature(decision)) return 0;
     const id = record.definition.id;
     const { events } = await this.deps.executor.execute(`release:${id}`, (state) =>
       appendDecision(state, p, id, decision, now),

@@ -236,3 +236,21 @@ export function appendDecision(
   }
   return events;
 }
+
+const DRIVING: ReadonlySet<string> = new Set([
+  ReleaseStatus.Running,
+  ReleaseStatus.AwaitingApproval,
+  ReleaseStatus.Paused,
+]);
+
+/**
+ * While a release drives its rule (running, awaiting approval, paused), the rule serves the release's percentage
+ * and variant: when someone changed them (the flag API, the dashboard, an apply), the flag change that puts them
+ * back; none when they match or the rule is gone or no longer a rollout.
+ */
+export function reassertPercentage(state: DomainState, p: string, id: string): PlannedEvent[] {
+  const project = state.projects[p];
+  const record = project?.releases?.[id];
+  if (project === undefined || record === undefined || !DRIVING.has(record.state.status)) return [];
+  return applyPercentage(project, record.definition, record.state.percentage);
+}

@@ -14,6 +14,8 @@ export interface ReleaseRecord {
   state: ReleaseState;
   /** The latest `release.decision` appended (with every gate's evidence); null before the first. */
   lastDecision: Decision | null;
+  /** `at` of that decision (epoch ms); null before the first. */
+  lastDecisionAt: number | null;
   /** seq of the last event of this release (optimistic concurrency). */
   version: number;
   createdAt: string;
@@ -47,14 +49,17 @@ export function reduceReleases(state: DomainState, event: StoredEvent): DomainSt
       definition: core.release,
       state: next,
       lastDecision: null,
+      lastDecisionAt: null,
       version: event.seq,
       createdAt: event.time,
       createdAtMs: core.at,
     };
   } else if (current === undefined) return state;
   else {
-    const lastDecision = core.kind === 'release.decision' ? (p.evidence ?? null) : current.lastDecision;
-    record = { ...current, state: next, lastDecision, version: event.seq };
+    const decided = core.kind === 'release.decision';
+    const lastDecision = decided ? (p.evidence ?? null) : current.lastDecision;
+    const lastDecisionAt = decided ? core.at : (current.lastDecisionAt ?? null);
+    record = { ...current, state: next, lastDecision, lastDecisionAt, version: event.seq };
   }
   return withProject(state, { ...project, releases: { ...releases, [p.id]: record } });
 }

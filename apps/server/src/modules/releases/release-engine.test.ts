@@ -1,0 +1,158 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { testAuthenticator } from '../../../test/admin/harness.js';
+import { type App, createApp } from '../../main.js';
+import { ManualClock } from '../../platform/clock.js';
+import type { Db } from '../../platform/db.js';
+import { openPgliteDb } from '../../platform/db-pglite.js';
+import { createMetrics } from '../../platform/metrics.js';
+import { migrate } from '../../platform/migrate.js';
+import { batch, series } from '../metrics/metrics.fixtures.js';
+import type { LoopTimer } from './release-loop.js';
+
+// Engine gaps of issue 5: a rule edited during a release gets the release's percentage back; the latest
+// evidence is read back from the event log after a restart (and refreshed there while a hold lasts).
+
+const T0 = Date.parse('2026-03-01T00:00:00.000Z');
+const R = '/api/v1/projects/shop/releases/r1';
+const manualTimer: LoopTimer = { set: () => 0, clear: () => {} };
+const opened: App[] = [];
+const dbs: Db[] = [];
+
+async function build(db: Db, clock: ManualClock) {
+  const built = await createApp({
+    db,
+    clock,
+    authenticator: testAuthenticator,
+    metrics: createMetrics({ processDefaults: false }),
+    releaseTimer: manualTimer,
+  });
+  opened.push(built);
+  const call = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<LightMyRequestResponse> =>
+    built.app.inject({
+      method,
+      url,
+      headers: {
+        authorization: 'Bearer test-admin',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+  return { built, call };
+}
+
+async function setup() {
+  const db = await openPgliteDb();
+  dbs.push(db);
+  await migrate(db);
+  const clock = new ManualClock(new Date(T0));
+  const t = await build(db, clock);
+  expect((await t.call('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' })).statusCode).toBe(201);
+  expect((await t.call('POST', '/api/v1/projects/shop/environments', { key: 'dev' })).statusCode).toBe(201);
+  const flag = await t.call('POST', '/api/v1/projects/shop/flags', {
+    key: 'checkout-v2',
+    type: 'boolean',
+    environments: { dev: { enabled: true, rules: [{ id: 'everyone', serve: { rollout: 0, variant: 'on' } }] } },
+  });
+  expect(flag.statusCode).toBe(201);
+  const created = await t.call('POST', '/api/v1/projects/shop/releases', {
+    id: 'r1',
+    flag: 'checkout-v2',
+    environment: 'dev',
+    rule: { id: 'everyone' },
+    variant: 'on',
+    waves: [
+      { percentage: 10, minBakeSeconds: 3600, minSamples: 100 },
+      { percentage: 100, minBakeSeconds: 3600, minSamples: 100 },
+    ],
+    gates: [{ type: 'compare', metric: { kind: 'error_rate' }, tolerance: { absolute: 0.01 } }],
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  expect((await t.call('POST', `${R}/start`)).statusCode).toBe(200);
+  return { db, clock, ...t };
+}
+
+afterAll(async () => {
+  for (const app of opened) await app.close();
+  for (const db of dbs) await db.close();
+});
+
+const rule = async (call: Awaited<ReturnType<typeof build>>['call']) =>
+  (await call('GET', '/api/v1/projects/shop/flags/checkout-v2')).json().environments.dev.rules[0].serve;
+
+describe('release engine', () => {
+  it("puts the release's percentage back when someone edits the rule during the release (paused too)", async () => {
+    const t = await setup();
+    const edit = async (rollout: number) => {
+      const res = await t.call('PUT', '/api/v1/projects/shop/flags/checkout-v2/environments/dev', {
+        enabled: true,
+        rules: [{ id: 'everyone', serve: { rollout, variant: 'off' } }],
+        serve: { variant: 'off' },
+        offVariant: 'off',
+        version: (await t.call('GET', '/api/v1/projects/shop/flags/checkout-v2')).json().version,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await edit(60);
+    expect(await rule(t.call)).toMatchObject({ rollout: 60, variant: 'off' });
+    await t.built.releaseLoop.runOnce();
+    expect(await rule(t.call)).toMatchObject({ rollout: 10, variant: 'on' });
+    const events = await t.built.events.read({ afterSeq: 0, limit: 1000 });
+    expect(events.filter((e) => e.kind === 'flag.environment.updated').at(-1)?.actor).toBe('release:r1');
+
+    expect((await t.call('POST', `${R}/pause`, { reason: 'checking' })).statusCode).toBe(200);
+    await edit(0);
+    await t.built.releaseLoop.runOnce();
+    expect(await rule(t.call)).toMatchObject({ rollout: 10, variant: 'on' });
+    // Nothing to put back: nothing appended.
+    expect((await t.built.releaseLoop.runOnce()).appended).toBe(0);
+
+    expect((await t.call('POST', `${R}/rollback`, { reason: 'done' })).statusCode).toBe(200);
+    await edit(30);
+    await t.built.releaseLoop.runOnce();
+    expect((await rule(t.call)).rollout).toBe(30); // a finished release no longer drives the rule
+  });
+
+  it('shows the latest evidence from the event log after a restart, refreshed there while a hold lasts', async () => {
+    const t = await setup();
+    const N = 5000;
+    const latencies = Array.from({ length: N }, () => 50);
+    const res = await t.built.app.inject({
+      method: 'POST',
+      url: '/api/client/metrics',
+      headers: { authorization: 'Bearer test-client', 'content-type': 'application/json' },
+      payload: JSON.stringify(
+        batch([
+          {
+            start: T0,
+            series: [
+              series({ variant: 'on', arm: 'treatment', evaluations: N, latencies, errors: 50 }),
+              series({ variant: 'off', arm: 'control', evaluations: N, latencies, errors: 50 }),
+            ],
+          },
+        ]),
+      ),
+    });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    t.clock.advance(20_000);
+    expect((await t.built.releaseLoop.runOnce()).appended).toBe(1);
+    const before = (await t.call('GET', R)).json();
+    expect(before.lastDecision.decision).toBe('hold');
+    expect(before.lastDecision.gates[0].evidence.counts.treatment).toMatchObject({ n: N, x: 50 });
+
+    // Restart: a new app on the same database rebuilds the release, its latest decision included, from the log.
+    await t.built.close();
+    const again = await build(t.db, t.clock);
+    const after = (await again.call('GET', R)).json();
+    expect(after.latestEvaluation).toBeNull();
+    expect(after.lastDecision).toEqual(before.lastDecision);
+    // The same hold is not appended again while fresh; once the appended one is 5 minutes old it is.
+    t.clock.advance(10_000);
+    expect((await again.built.releaseLoop.runOnce()).appended).toBe(0);
+    t.clock.advance(300_000);
+    expect((await again.built.releaseLoop.runOnce()).appended).toBe(1);
+    const refreshed = (await again.call('GET', R)).json();
+    expect(refreshed.evaluation).toBe(2);
+    expect(refreshed.lastDecision.decisionKey).toBe('r1:0:1');
+  });
+});
