@@ -31,7 +31,12 @@ describe('renderStatus', () => {
     const t0 = Date.UTC(2026, 0, 1);
     let state = reduceRelease(undefined, { kind: 'release.created', at: t0, release: def });
     state = reduceRelease(state, { kind: 'release.started', at: t0, percentage: 10 })!;
-    const evidence = { treatment: arm(1000, 2000, 200), control: arm(9000, 18000, 180), firingAlerts: [], lastDataAt: t0 };
+    const evidence = {
+      treatment: arm(1000, 2000, 200),
+      control: arm(9000, 18000, 180),
+      firingAlerts: [],
+      lastDataAt: t0,
+    };
     const decision = decide(def, state, evidence, t0 + 30_000);
     expect(decision.decision).toBe('rollback');
     const view: ReleaseView = {
