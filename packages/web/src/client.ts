@@ -48,7 +48,8 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
   private readonly maxDelayMs: number;
   private readonly heartbeatTimeoutMs: number;
   private readonly storage: StorageLike | undefined;
-  private readonly metrics: MetricsCollector | undefined;
+  /** Undefined without metrics, or once the server refused this token's metrics for good (frontend token). */
+  private metrics: MetricsCollector | undefined;
   private readonly exposures: boolean;
   private readonly flushIntervalMs: number;
   private readonly maxQueuedBatches: number;
@@ -333,6 +334,15 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
       this.fail(new WavegateWebError('METRICS', 'metrics post failed', { cause }));
       return 'retry';
     }
+    if (res.status === 403 && (await refusedForGood(res))) {
+      // A frontend (public) token: the server never takes its metrics (ADR 0005). Stop counting and drop the queue.
+      this.sendQueue.splice(1);
+      this.metrics = undefined;
+      this.fail(
+        new WavegateWebError('METRICS', 'the server refuses metrics from this token; metrics are off', { status: 403 }),
+      );
+      return 'refused';
+    }
     void res.body?.cancel().catch(() => {});
     if (res.ok || res.status === 409) return 'accepted';
     // 401/403/404: the server does not take this token's metrics (or has no metrics route yet): keep the batch.
@@ -515,7 +525,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (this.lastEventId !== undefined) headers['last-event-id'] = this.lastEventId;
     this.resetHeartbeat(abort);
-    const res = await this.request('/api/client/stream', { method: 'GET', headers, signal: abort.signal }, false);
+    const res = await this.request('/api/frontend/stream', { method: 'GET', headers, signal: abort.signal }, false);
     if (!res.ok || res.body === null) {
       void res.body?.cancel().catch(() => {});
       if ([401, 403, 404].includes(res.status)) {
@@ -534,7 +544,7 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
     const parser = new SseParser(
       (message) => {
         if (message.id !== undefined) this.lastEventId = message.id;
-        if (message.event === 'snapshot' || message.event === 'delta') void this.refresh();
+        if (message.event === 'version') void this.refresh();
       },
       (ms) => {
         this.streamRetryMs = ms;
@@ -596,5 +606,15 @@ export class WavegateWeb extends Emitter<WavegateWebEvents> {
       this.readyState = 'failed';
       this.rejectReady(new WavegateWebError('CLOSED', 'client closed before it was ready'));
     }
+  }
+}
+
+/** Whether a 403 says the server never takes this token's metrics (not a passing condition). */
+async function refusedForGood(res: Response): Promise<boolean> {
+  try {
+    const body = (await res.json()) as { error?: { details?: { reason?: unknown } } };
+    return body.error?.details?.reason === 'frontend_metrics_refused';
+  } catch {
+    return false;
   }
 }

@@ -126,24 +126,17 @@ describe('WavegateWeb against a real server', () => {
     expect(c.isEnabled('checkout', true)).toBe(false);
   });
 
-  it('with a frontend token, a refused stream falls back to polling', async () => {
+  it('with a frontend token, a change reaches the page over the version-only stream without polling', async () => {
     const { frontend, disable } = await arrange(call, 'nostream');
     const clock = new ManualClock();
-    const c = client({
-      token: frontend,
-      context: { targetingKey: 'u1' },
-      clock,
-      streaming: true,
-      pollIntervalMs: 1000,
-    });
-    const error = await nextEvent(c, 'error');
-    expect(error[0]).toMatchObject({ code: 'STREAM_REFUSED', status: 403 });
+    const c = client({ token: frontend, context: { targetingKey: 'u1' }, clock, streaming: true });
     await c.ready();
-    expect(c.streaming).toBe(false);
+    while (!c.streaming) await new Promise((r) => setImmediate(r));
     const changed = nextEvent(c, 'changed');
     await disable('checkout');
-    clock.advance(1000);
+    // No clock advance: no poll ran; the stream's version notice made the client re-fetch over OFREP.
     expect(await changed).toEqual([['checkout'], 'config']);
+    expect(c.isEnabled('checkout', true)).toBe(false);
   });
 
   it('pauses polling while the page is hidden and re-fetches at once when it shows again', async () => {
@@ -199,7 +192,7 @@ describe('WavegateWeb against a real server', () => {
     await expect(c.ready()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
   });
 
-  it('queues track() and exposures as a v1 batch; the server has no metrics route for it yet, so it is kept', async () => {
+  it("queues track() and exposures as a v1 batch; a frontend token's metrics are refused for good (ADR 0005), so metrics turn off", async () => {
     const { frontend } = await arrange(call, 'metrics');
     const rec = recordingFetch();
     const c = client({
@@ -240,14 +233,41 @@ describe('WavegateWeb against a real server', () => {
         metrics: { purchase: { count: 1, sum: 5, sumSquares: 25 } },
       },
     ]);
-    expect([401, 403, 404]).toContain(post!.status);
-    expect(c.pendingBatches).toBe(1);
-    expect(errors[0]).toMatchObject({ code: 'METRICS' });
-    // A retry sends the same batch, byte for byte.
+    expect(post!.status).toBe(403);
+    expect(c.pendingBatches).toBe(0);
+    expect(errors[0]).toMatchObject({ code: 'METRICS', status: 403 });
+    // Metrics are off: nothing more is counted or sent.
+    expect(c.track('purchase', 1)).toBe(false);
+    c.isEnabled('checkout');
     await c.flush();
-    const posts = rec.log.filter((r) => r.path === '/api/client/metrics');
-    expect(posts).toHaveLength(2);
-    expect(posts[1]!.body).toBe(posts[0]!.body);
+    expect(rec.log.filter((r) => r.path === '/api/client/metrics')).toHaveLength(1);
+  });
+
+  it('with a client token, track() and exposures reach the server and are counted exactly once', async () => {
+    const { client: clientToken } = await arrange(call, 'tracked');
+    const c = client({
+      token: clientToken,
+      context: { targetingKey: 'u1', country: 'VN' },
+      clock: new ManualClock(Date.now()),
+      metrics: {},
+    });
+    await c.ready();
+    c.isEnabled('checkout');
+    c.isEnabled('checkout');
+    expect(c.track('purchase', 5)).toBe(true);
+    expect(c.track('purchase', 7)).toBe(true);
+    await c.flush();
+    expect(c.pendingBatches).toBe(0);
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const windows = (
+      (await call(
+        'GET',
+        `/api/v1/projects/tracked/flags/checkout/metrics?environment=prod&from=${from}&to=${to}&step=1h`,
+      )) as { windows: { metric: string; variant: string; count: number; sum: number }[] }
+    ).windows;
+    expect(windows.find((w) => w.metric === '$exposures')).toMatchObject({ variant: 'on', count: 2 });
+    expect(windows.find((w) => w.metric === 'purchase')).toMatchObject({ variant: 'on', count: 2, sum: 12 });
   });
 });
 

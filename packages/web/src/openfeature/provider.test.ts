@@ -122,3 +122,49 @@ describe('WavegateWebProvider', () => {
     expect(OpenFeature.getClient('of-fatal').providerStatus).toBe(ProviderStatus.FATAL);
   });
 });
+
+describe('WavegateWebProvider end to end: stream and track', () => {
+  it('a frontend token streams version notices: a change gives CONFIGURATION_CHANGED without a poll', async () => {
+    const { frontend, disable } = await arrange(call, 'of-stream');
+    const provider = new WavegateWebProvider({
+      url: server.url,
+      token: frontend,
+      clock: new ManualClock(),
+      streaming: true,
+      metrics: false,
+    });
+    await OpenFeature.setContext('of-stream', { targetingKey: 'u1' });
+    await OpenFeature.setProviderAndWait('of-stream', provider);
+    const of = OpenFeature.getClient('of-stream');
+    while (!provider.client.streaming) await new Promise((r) => setImmediate(r));
+    const changed = new Promise<string[] | undefined>((resolve) =>
+      of.addHandler(ProviderEvents.ConfigurationChanged, (e) => resolve(e?.flagsChanged)),
+    );
+    await disable('checkout');
+    expect(await changed).toEqual(['checkout']);
+    expect(of.getBooleanValue('checkout', true)).toBe(false);
+  });
+
+  it('OpenFeature track() with a client token is counted by the server', async () => {
+    const { client: clientToken } = await arrange(call, 'of-track');
+    const provider = new WavegateWebProvider({
+      url: server.url,
+      token: clientToken,
+      clock: new ManualClock(Date.now()),
+      metrics: {},
+    });
+    await OpenFeature.setContext('of-track', { targetingKey: 'u1', country: 'VN' });
+    await OpenFeature.setProviderAndWait('of-track', provider);
+    const of = OpenFeature.getClient('of-track');
+    expect(of.getBooleanValue('checkout', false)).toBe(true);
+    of.track('signup', { value: 3 });
+    await provider.client.flush();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const res = (await call(
+      'GET',
+      `/api/v1/projects/of-track/flags/checkout/metrics?environment=prod&from=${from}&to=${to}&step=1h`,
+    )) as { windows: { metric: string; count: number; sum: number }[] };
+    expect(res.windows.find((w) => w.metric === 'signup')).toMatchObject({ count: 1, sum: 3 });
+  });
+});
