@@ -80,8 +80,8 @@ describe('templates', () => {
     expect(templatePlaceholders('{{variant}} {{window}} {{ variant }} {{arm}}')).toEqual(['variant', 'window', 'arm']);
   });
 
-  it('makes {{window}} the whole seconds since the wave started, at least 1', () => {
-    expect(windowOf({ waveStartedAt: 1_000 }, 96_900)).toBe('95s');
+  it('makes {{window}} the seconds since the wave started, rounded up, at least 1', () => {
+    expect(windowOf({ waveStartedAt: 1_000 }, 96_900)).toBe('96s');
     expect(windowOf({ waveStartedAt: 1_000 }, 1_200)).toBe('1s');
     expect(windowOf({ waveStartedAt: null }, 5_000)).toBe('1s');
   });

@@ -85,10 +85,10 @@ export function renderPromQL(template: string, vars: Partial<Record<PromqlPlaceh
   });
 }
 
-/** `{{window}}`: whole seconds since the wave started, at least 1 (`"95s"`). */
+/** `{{window}}`: seconds since the wave started, rounded up so the window covers the whole wave (`"96s"`), at least 1. */
 export function windowOf(state: Pick<ReleaseState, 'waveStartedAt'>, now: number): string {
   const started = state.waveStartedAt ?? now;
-  return `${Math.max(1, Math.floor((now - started) / 1000))}s`;
+  return `${Math.max(1, Math.ceil((now - started) / 1000))}s`;
 }
 
 /** Whether a metric reads Prometheus. */
