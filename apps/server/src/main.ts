@@ -186,6 +186,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   recordFlagSeries(flagMetrics.service, metrics.registry);
   flagMetrics.registerRoutes(app);
   const alerts = createAlertsModule({
+    registry: metrics.registry,
     projection,
     executor,
     events,

@@ -82,9 +82,9 @@ describe('alerts: in config-as-code', () => {
   });
 
   it('updates a changed rule and deletes unnamed rules with prune', async () => {
-    const changed = structuredClone(document) as typeof document & { alerts: Record<string, unknown> };
-    changed.alerts.ERROR_RATE_CRITICAL.threshold = 0.25;
-    delete changed.alerts.SLOW;
+    const changed = structuredClone(document) as unknown as { alerts: Record<string, Record<string, unknown>> };
+    changed.alerts['ERROR_RATE_CRITICAL']!['threshold'] = 0.25;
+    delete changed.alerts['SLOW'];
     const res = await t.call('POST', '/api/v1/apply?prune=true', changed);
     expect(res.statusCode, res.body).toBe(200);
     const alertChanges = res

@@ -148,6 +148,9 @@ describe('alert evaluation', () => {
     expect(byAlert).toEqual(
       expect.arrayContaining(['release.rolled_back', 'flag.environment.updated', 'alert.action']),
     );
+    const metrics = (await t.built.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('wavegate_alerts{state="firing",severity="critical"} 1');
+    expect(metrics).toContain('wavegate_alert_evaluations_total{outcome="ok"} 2');
 
     // Still firing: the actions are not repeated.
     await report(t, T0 + 40_000, 1000, 0.3);

@@ -6,6 +6,7 @@
  * and the inbound Alertmanager webhook. Nothing is sent from here.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import type { EventStore } from '../events/index.js';
@@ -16,6 +17,7 @@ import { registerAlertRoutes } from './alert.routes.js';
 import { firingAlertsFor } from './alert.views.js';
 import type { PromqlSource } from './alert-evaluate.js';
 import { AlertLoop } from './alert-loop.js';
+import { registerAlertMetrics } from './alert-metrics.js';
 import { registerAlertmanagerHook } from './alertmanager-hook.routes.js';
 
 export {
@@ -44,6 +46,8 @@ export interface AlertsModuleDeps {
   intervalMs?: number;
   /** Where PromQL rules are evaluated; without it they are in the error state. */
   prometheus?: PromqlSource;
+  /** `/metrics`: active alerts by state and severity, evaluations by outcome. */
+  registry?: Registry;
 }
 
 export interface AlertsModule {
@@ -58,6 +62,8 @@ export interface AlertsModule {
 }
 
 export function createAlertsModule(deps: AlertsModuleDeps): AlertsModule {
+  const state = (): DomainState => deps.projection.state;
+  const onEvaluated = deps.registry === undefined ? undefined : registerAlertMetrics(deps.registry, state);
   const loop = new AlertLoop({
     projection: deps.projection,
     executor: deps.executor,
@@ -67,8 +73,8 @@ export function createAlertsModule(deps: AlertsModuleDeps): AlertsModule {
     ...(deps.timer === undefined ? {} : { timer: deps.timer }),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
     ...(deps.intervalMs === undefined ? {} : { intervalMs: deps.intervalMs }),
+    ...(onEvaluated === undefined ? {} : { onEvaluated }),
   });
-  const state = (): DomainState => deps.projection.state;
   return {
     loop,
     registerRoutes: (app) => {
