@@ -43,4 +43,5 @@ export {
   type SimulationStats,
   type VariantProfile,
 } from './simulator.js';
+export { type ExampleScript, runExampleScript } from './simulator-script.js';
 export { createTimeScale, type SdkTimeouts, type TimeScale } from './time-scale.js';

@@ -29,11 +29,11 @@ export function gateCells(def: Gate | undefined, g: GateView): [string, string, 
   const e = g.evidence;
   if (g.type === 'alerts') return [g.gate, e.reason, '', g.verdict, ''];
   const { fmt, upper } = formatOf(def, e);
-  const bound = upper ? e.upper : e.lower;
-  const estimate =
-    e.estimate === null || e.estimate === undefined
-      ? '—'
-      : `${fmt(e.estimate)}${bound === null || bound === undefined ? '' : ` (${upper ? '≤' : '≥'} ${fmt(bound)})`}`;
+  const has = (v: number | null | undefined): v is number => v !== null && v !== undefined;
+  let estimate = has(e.estimate) ? fmt(e.estimate) : '—';
+  if (has(e.lower) && has(e.upper)) estimate += ` [${fmt(e.lower)}, ${fmt(e.upper)}]`;
+  else if (upper && has(e.upper)) estimate += ` (≤ ${fmt(e.upper)})`;
+  else if (!upper && has(e.lower)) estimate += ` (≥ ${fmt(e.lower)})`;
   const threshold = e.threshold === null || e.threshold === undefined ? '' : `${upper ? '<' : '>'} ${fmt(e.threshold)}`;
   const t = e.counts?.treatment?.n;
   const c = e.counts?.control?.n;
@@ -72,7 +72,7 @@ export function releaseLines(r: ReleaseView): string[] {
   if (d === null || d.gates.length === 0) return lines;
   const defs = (r.definition as unknown as { gates?: Gate[] }).gates ?? [];
   const rows = [
-    ['gate', 'estimate (bound)', 'threshold', 'verdict', 'n treatment / control'],
+    ['gate', 'estimate [interval]', 'threshold', 'verdict', 'n treatment / control'],
     ...d.gates.map((g) =>
       gateCells(
         defs.find((x) => gateName(x) === g.gate),
