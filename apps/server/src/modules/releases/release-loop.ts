@@ -61,8 +61,8 @@ function signature(d: Decision): string {
 
 /**
  * The reconcile loop: for each running release, load its state and evidence (the metrics module's totals per arm
- * since the current wave started; no alerts yet), `decide`, append the decision and the events that apply it in one
- * transaction (idempotent by decision key), then sleep until the earliest `nextWakeAt`. Holds and waits for an
+ * since the current wave started, and the alerts firing for its flag there), `decide`, append the decision and the
+ * events that apply it in one transaction (idempotent by decision key), then sleep until the earliest `nextWakeAt`. Holds and waits for an
  * approval are appended only when they differ from the latest appended decision (wave, reason, verdicts); the
  * evaluation itself is kept in memory (`latest`) for status. No timer holds truth: a restart resumes from the log.
  * The loop wakes at least every re-check interval (releases started through another replica).
