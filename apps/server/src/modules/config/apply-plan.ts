@@ -19,6 +19,7 @@ import type {
 import { formatPath } from './config-path.js';
 import { parseCorePath } from './core-check.js';
 import { defaultEnvironmentConfig, defaultOffVariant, normalizeLocated } from './document-normalize.js';
+import { planNotifications } from './notifications-plan.js';
 import { keepReleasePercentages, planReleases } from './releases-section.js';
 import { toConfigProblem } from './schema-check.js';
 
@@ -293,8 +294,10 @@ export function planApply(
   planner.finish();
   const releases = planReleases(now, state, document, options.now ?? 0);
   const alerts = planAlerts(now, state, document, prune);
+  const notifications = planNotifications(now, document, prune);
   problems.push(...planner.problems, ...releases.problems, ...alerts.problems);
   if (problems.length > 0) return { ok: false, problems };
-  const events = [...planner.events, ...releases.events, ...alerts.events];
-  return { ok: true, value: { events, changes: [...planner.changes, ...releases.changes, ...alerts.changes] } };
+  const events = [...planner.events, ...releases.events, ...alerts.events, ...notifications.events];
+  const changes = [...planner.changes, ...releases.changes, ...alerts.changes, ...notifications.changes];
+  return { ok: true, value: { events, changes } };
 }

@@ -52,6 +52,11 @@ export const configSchema = {
       propertyNames: key,
       additionalProperties: { anyOf: [{ type: 'null' }, { type: 'object' }] },
     },
+    notifications: {
+      type: 'object',
+      description:
+        'Receivers, routes and inhibit rules for alert notifications. See docs/alerting.md (Delivery); checked in depth after the schema.',
+    },
   },
   $defs: {
     release: releaseDef,

@@ -1,5 +1,6 @@
 import type { Condition, FlagType, JsonValue, Rule, Serve } from '@wavegate/core';
 import type { AlertRule } from './alerts.types.js';
+import type { NotificationSettings } from './notifications.types.js';
 import type { DocumentRelease, ReleaseResource } from './releases.types.js';
 
 /**
@@ -68,6 +69,8 @@ export interface ConfigDocument {
   releases?: Record<string, DocumentRelease | null>;
   /** Alert rule key → rule (alerts-section.ts, docs/alerting.md). */
   alerts?: Record<string, Record<string, unknown> | null>;
+  /** Receivers, routes and inhibit rules (notifications-section.ts, docs/alerting.md "Delivery"). */
+  notifications?: Record<string, unknown>;
 }
 
 /** A flag's configuration in one environment, in the resource shape of the admin API. */
@@ -122,6 +125,8 @@ export interface ProjectState {
   releases?: ReleaseResource[];
   /** The project's alert rules (none when absent). */
   alerts?: AlertRule[];
+  /** The project's notification settings (none when absent or null). */
+  notifications?: NotificationSettings | null;
 }
 
 // The desired state: what a document says, with every default filled in.

@@ -14,6 +14,7 @@ import type {
   ProjectState,
 } from './config.types.js';
 import { BOOLEAN_VARIANTS, defaultEnvironmentConfig, defaultOffVariant } from './document-normalize.js';
+import { exportNotifications } from './notifications-plan.js';
 import { exportReleases } from './releases-section.js';
 
 function byKey<T extends { key: string }>(items: readonly T[]): T[] {
@@ -118,5 +119,7 @@ export function exportDocument(current: ProjectState): ConfigDocument {
   if (releases !== undefined) document.releases = releases;
   const alerts = exportAlerts(current.alerts ?? []);
   if (alerts !== undefined) document.alerts = alerts;
+  const notifications = exportNotifications(current.notifications);
+  if (notifications !== undefined) document.notifications = notifications;
   return document;
 }

@@ -12,6 +12,7 @@ import type {
   FlagEnvironmentConfig,
 } from './config.types.js';
 import { checkWithCore } from './core-check.js';
+import { checkNotificationsLocated } from './notifications-plan.js';
 import { checkReleasesLocated } from './releases-check.js';
 import type { LocatedProblem } from './schema-check.js';
 import { resolveServe } from './serve-resolve.js';
@@ -198,6 +199,7 @@ export function normalizeLocated(
   const problems: LocatedProblem[] = [];
   const references: SegmentReference[] = [];
   checkAlertsLocated(document, problems);
+  checkNotificationsLocated(document, problems);
   checkReleasesLocated(document, problems);
   const environments = environmentKeys(document);
   const segments: DesiredSegment[] = Object.entries(document.segments ?? {}).map(([key, segment]) => {

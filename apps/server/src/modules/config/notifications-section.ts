@@ -33,6 +33,7 @@ export function parseNotificationDuration(text: unknown): number | undefined {
 
 /** 30000 → `30s` (the largest unit that divides it). */
 export function formatNotificationDuration(ms: number): string {
+  if (ms === 0) return '0s';
   for (const unit of ['d', 'h', 'm', 's'] as const)
     if (ms % UNIT_MS[unit]! === 0 && ms > 0) return `${ms / UNIT_MS[unit]!}${unit}`;
   return `${ms}ms`;

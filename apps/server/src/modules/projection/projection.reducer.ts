@@ -2,12 +2,21 @@ import { reduceAlerts } from '../alerts/alert.reducer.js';
 import { reduceEnvironment } from '../environments/environment.reducer.js';
 import type { StoredEvent } from '../events/index.js';
 import { reduceFlag } from '../flags/flag.reducer.js';
+import { reduceNotificationSettings } from '../notifications/notification-settings.reducer.js';
 import { reduceProject } from '../projects/project.reducer.js';
 import { reduceReleases } from '../releases/release.reducer.js';
 import { reduceSegment } from '../segments/segment.reducer.js';
 import type { DomainState } from './state.js';
 
-const reducers = [reduceProject, reduceEnvironment, reduceFlag, reduceSegment, reduceReleases, reduceAlerts];
+const reducers = [
+  reduceProject,
+  reduceEnvironment,
+  reduceFlag,
+  reduceSegment,
+  reduceReleases,
+  reduceAlerts,
+  reduceNotificationSettings,
+];
 
 /** The projection's reducer: `(state, event) → state`, pure; events of other kinds leave state as it is. */
 export function reduce(state: DomainState, event: StoredEvent): DomainState {

@@ -1,5 +1,6 @@
 import type { Condition, FlagType, JsonValue, Rule, Serve } from '@wavegate/core';
 import type { AlertingState } from '../alerts/alert.reducer.js';
+import type { NotificationSettings } from '../config/index.js';
 import { defaultEnvironmentConfig, defaultOffVariant } from '../config/index.js';
 import type { ReleaseRecord } from '../releases/release.reducer.js';
 
@@ -66,6 +67,8 @@ export interface ProjectState {
   releases?: Record<string, ReleaseRecord>;
   /** Alert rules and active alerts (absent in states saved before alerting existed). */
   alerting?: AlertingState;
+  /** Notification receivers, routes and inhibit rules (`notifications.configured`; absent when never set). */
+  notifications?: NotificationSettings | null;
 }
 
 /** Everything the projection knows, folded from the event log. Plain JSON (snapshots store it as is). */

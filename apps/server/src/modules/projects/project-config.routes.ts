@@ -51,6 +51,7 @@ export function configStateOf(state: DomainState, key: string): ConfigProjectSta
     })),
     releases: Object.values(p.releases ?? {}).map((r) => ({ definition: r.definition, status: r.state.status })),
     alerts: Object.values(p.alerting?.rules ?? {}).map((r) => r.rule),
+    notifications: p.notifications ?? null,
   };
 }
 
