@@ -3,6 +3,7 @@
 // takeover is quick), listens on a free loopback port and prints one JSON line `{url}`; SIGTERM closes it.
 import { createApp } from '../../src/main.js';
 import { openPostgresDb } from '../../src/platform/db-postgres.js';
+import { createLogger } from '../../src/platform/logging.js';
 import { migrate } from '../../src/platform/migrate.js';
 import { exitOnSignals } from '../../src/platform/shutdown.js';
 
@@ -12,6 +13,8 @@ const db = await openPostgresDb({ connectionString: databaseUrl, max: 4 });
 await migrate(db);
 const app = await createApp({
   db,
+  // Warnings and errors on stdout (pino), after the {url} line the harness waits for; the harness keeps them.
+  logger: createLogger({ level: 'warn' }),
   adminToken,
   rateLimits: { perToken: { admin: false } },
   releaseLeader: { connectionString: databaseUrl, intervalMs: 500 },

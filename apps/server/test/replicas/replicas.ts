@@ -30,6 +30,7 @@ export function startReplica(databaseUrl: string): Promise<ReplicaProcess> {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
+      err += chunk;
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));
       if (line) resolve({ child, url: (JSON.parse(line) as { url: string }).url, stderr: () => err });
     });
