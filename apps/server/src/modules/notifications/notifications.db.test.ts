@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/support/test-postgres.js';
+import { type App, createApp } from '../../main.js';
+import type { Db } from '../../platform/db.js';
 import { openPostgresDb } from '../../platform/db-postgres.js';
+import { createMetrics } from '../../platform/metrics.js';
 import { auth, notificationApp, startReceiver, transition, webhookSettings } from './notifications.fixtures.js';
 
 let url: string;
@@ -87,5 +90,45 @@ describe('crash-safe intake and delivery on PostgreSQL', () => {
     expect(Number(cursor.rows[0]!.cursor)).toBe((await c.app.events.head()).seq);
     await c.close();
     await hook.close();
+  });
+});
+
+/** Waits for a condition (polling, no fixed sleep), failing after `ms`. */
+async function until(what: string, fn: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('notification loop leadership on PostgreSQL', () => {
+  it('runs on the one replica holding its advisory lock; another takes over when it stops', async () => {
+    const replicas: { app: App; db: Db }[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const db = await openPostgresDb({ connectionString: url });
+      const app = await createApp({
+        db,
+        metrics: createMetrics({ processDefaults: false }),
+        releaseLeader: { connectionString: url, intervalMs: 50 },
+        notifications: { recheckMs: 60_000 },
+      });
+      replicas.push({ app, db });
+    }
+    const running = () => replicas.filter((r) => r.app.notifications.loop.running);
+    await until('a notification leader', () => running().length > 0);
+    const holders = await replicas[0]!.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = 1 AND granted",
+      [0x4e6f7469],
+    );
+    expect(holders.rows[0]!.n).toBe(1);
+    expect(running()).toHaveLength(1);
+    const leader = running()[0]!;
+    const follower = replicas.find((r) => r !== leader)!;
+    await leader.app.close();
+    await leader.db.close();
+    await until('the follower to take over', () => follower.app.notifications.loop.running);
+    await follower.app.close();
+    await follower.db.close();
   });
 });
