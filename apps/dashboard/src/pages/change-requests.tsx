@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { api, enc } from '../api.js';
+import { Empty, ErrorBox, Loaded } from '../components/states.js';
+import { useLiveVersion } from '../live.js';
+import { useProject } from '../project.js';
+import { can, useSession } from '../session.js';
+import { useResource } from '../use-resource.js';
+
+interface ChangeRequest {
+  id: string;
+  environment: string;
+  flag: string;
+  config: unknown;
+  status: string;
+  proposedBy: string;
+  approvals: string[];
+  revision: number;
+  createdAt: string;
+  version: number;
+}
+
+export function ChangeRequestsPage() {
+  const { project } = useProject();
+  const { user } = useSession();
+  const live = useLiveVersion('change-request:');
+  const list = useResource<{ changeRequests: ChangeRequest[] }>(
+    project === undefined ? null : `/api/v1/change-requests?project=${enc(project)}`,
+    live,
+  );
+  const [error, setError] = useState<Error | undefined>();
+  const act = async (id: string, action: 'approve' | 'apply' | 'close') => {
+    setError(undefined);
+    try {
+      await api('POST', `/api/v1/change-requests/${enc(id)}/${action}`);
+      list.reload();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const me = user === null || user === undefined ? '' : `user:${user.id}`;
+  return (
+    <section aria-labelledby="cr-title">
+      <h1 id="cr-title">Change requests</h1>
+      <p className="muted">Changes to protected environments, approved by another person before they apply.</p>
+      <ErrorBox error={error} title="Refused" />
+      <Loaded resource={list}>
+        {(data) =>
+          data.changeRequests.length === 0 ? (
+            <Empty>No change requests.</Empty>
+          ) : (
+            <ul className="cards">
+              {data.changeRequests.map((cr) => (
+                <li key={cr.id} className="panel">
+                  <div>
+                    <strong>{cr.flag}</strong> in {cr.environment} ·{' '}
+                    <span className={`status status-${cr.status}`}>{cr.status}</span> · revision {cr.revision} ·
+                    proposed by <code>{cr.proposedBy}</code>
+                  </div>
+                  <pre className="code small">{JSON.stringify(cr.config, null, 2)}</pre>
+                  <div className="small">Approvals: {cr.approvals.length === 0 ? 'none' : cr.approvals.join(', ')}</div>
+                  {cr.status === 'open' && can(user, 'editor') && (
+                    <div className="actions">
+                      <button
+                        type="button"
+                        disabled={cr.proposedBy === me}
+                        onClick={() => act(cr.id, 'approve')}
+                        title={cr.proposedBy === me ? 'You cannot approve your own change' : undefined}
+                      >
+                        Approve
+                      </button>
+                      <button
+                        type="button"
+                        className="primary"
+                        disabled={cr.approvals.length === 0}
+                        onClick={() => act(cr.id, 'apply')}
+                      >
+                        Apply
+                      </button>
+                      <button type="button" onClick={() => act(cr.id, 'close')}>
+                        Close
+                      </button>
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}

@@ -1,0 +1,174 @@
+import { useState } from 'react';
+import { api, enc } from '../api.js';
+import { useConfirm } from '../components/confirm.js';
+import { IntervalChart } from '../components/interval-chart.js';
+import { Empty, ErrorBox, Loaded } from '../components/states.js';
+import { useLiveVersion } from '../live.js';
+import { useProject } from '../project.js';
+import { type DecisionEvent, gateSeries } from '../release-charts.js';
+import { Link } from '../router.js';
+import { can, useSession } from '../session.js';
+import { useResource } from '../use-resource.js';
+import type { ReleaseResource } from './releases.js';
+
+const ACTIONS = {
+  pause: { when: ['running', 'awaiting_approval'], danger: false },
+  resume: { when: ['paused'], danger: false },
+  approve: { when: ['awaiting_approval', 'running'], danger: false },
+  promote: { when: ['running', 'awaiting_approval'], danger: false },
+  rollback: { when: ['pending', 'running', 'awaiting_approval', 'paused'], danger: true },
+} as const;
+type Action = keyof typeof ACTIONS | 'start';
+
+export function ReleaseDetailPage({ id }: { id: string }) {
+  const { project } = useProject();
+  const { user } = useSession();
+  const subject = `release:${project}/${id}`;
+  const live = useLiveVersion(subject);
+  const base = `/api/v1/projects/${enc(project ?? '')}/releases/${enc(id)}`;
+  const release = useResource<ReleaseResource>(project === undefined ? null : base, live);
+  const decisions = useResource<{ events: DecisionEvent[] }>(
+    `/api/v1/events?subject=${enc(subject)}&kind=release.decision&limit=500`,
+    live,
+  );
+  const [dialog, ask] = useConfirm();
+  const [error, setError] = useState<Error | undefined>();
+  const act = (r: ReleaseResource, action: Action) =>
+    ask({
+      title: `${action[0]?.toUpperCase()}${action.slice(1)} release ${r.id}?`,
+      body:
+        action === 'rollback' ? (
+          <p>
+            Sets {r.definition.flag} in {r.definition.environment} back to 0% for the treatment now. A rollback is
+            final.
+          </p>
+        ) : (
+          <p>
+            {r.definition.flag} in {r.definition.environment} serves {r.percentage}% now.
+          </p>
+        ),
+      confirmLabel: action === 'rollback' ? 'Roll back' : `${action[0]?.toUpperCase()}${action.slice(1)}`,
+      danger: action === 'rollback',
+      ...(action === 'rollback' ? { typeToConfirm: r.id } : {}),
+      onConfirm: async () => {
+        setError(undefined);
+        try {
+          await api('POST', `${base}/${action}`, {
+            version: r.version,
+            ...(action === 'rollback' ? { reason: 'dashboard' } : {}),
+          });
+          release.reload();
+        } catch (e) {
+          setError(e as Error);
+          throw e;
+        }
+      },
+    });
+  return (
+    <section aria-labelledby="release-title">
+      <p>
+        <Link to="/releases">← Releases</Link>
+      </p>
+      <h1 id="release-title">Release {id}</h1>
+      {dialog}
+      <ErrorBox error={error} title="Action refused" />
+      <Loaded resource={release}>
+        {(r) => (
+          <>
+            <p>
+              <span className={`status status-${r.status}`}>{r.status.replace('_', ' ')}</span> · {r.definition.flag} in{' '}
+              {r.definition.environment} · serving <strong>{r.percentage}%</strong> {r.definition.variant}
+              {r.reason && <> · {r.reason}</>}
+            </p>
+            {can(user, 'editor') && (
+              <fieldset className="actions">
+                <legend className="sr-only">Release actions</legend>
+                {r.status === 'pending' && (
+                  <button type="button" className="primary" onClick={() => act(r, 'start')}>
+                    Start
+                  </button>
+                )}
+                {(Object.keys(ACTIONS) as (keyof typeof ACTIONS)[])
+                  .filter((a) => (ACTIONS[a].when as readonly string[]).includes(r.status))
+                  .map((a) => (
+                    <button
+                      key={a}
+                      type="button"
+                      className={ACTIONS[a].danger ? 'danger' : ''}
+                      onClick={() => act(r, a)}
+                    >
+                      {a === 'rollback' ? 'Roll back' : `${a[0]?.toUpperCase()}${a.slice(1)}`}
+                    </button>
+                  ))}
+              </fieldset>
+            )}
+            <h2>Waves</h2>
+            <ol className="timeline">
+              {r.waves.map((w) => (
+                <li
+                  key={w.index}
+                  className={`wave wave-${w.status}`}
+                  aria-current={w.status === 'current' ? 'step' : undefined}
+                >
+                  <strong>{w.percentage}%</strong>
+                  <span className="small">
+                    {w.status.replace('_', ' ')} · bake {w.minBakeSeconds}s{w.approved ? ' · approved' : ''}
+                  </span>
+                </li>
+              ))}
+            </ol>
+            <h2>Gates</h2>
+            <Loaded resource={decisions}>
+              {(d) => {
+                const series = gateSeries(d.events, r.waves);
+                return series.length === 0 ? (
+                  <Empty>No gate readings yet.</Empty>
+                ) : (
+                  <div className="charts">
+                    {series.map((s) => (
+                      <IntervalChart key={s.gate} title={s.gate} points={s.points} />
+                    ))}
+                  </div>
+                );
+              }}
+            </Loaded>
+          </>
+        )}
+      </Loaded>
+      <h2>Decision log</h2>
+      <Loaded resource={decisions}>
+        {(d) =>
+          d.events.length === 0 ? (
+            <Empty>No decisions yet.</Empty>
+          ) : (
+            <ol className="history">
+              {[...d.events].reverse().map((e) => (
+                <li key={e.seq}>
+                  <div>
+                    <strong>{e.payload.decision}</strong> wave {(e.payload.evidence?.wave ?? 0) + 1} →{' '}
+                    {e.payload.evidence?.percentage}% ·{' '}
+                    <time dateTime={e.time}>{e.time.replace('T', ' ').slice(0, 19)}</time>
+                  </div>
+                  <div className="small">{e.payload.evidence?.reason}</div>
+                  <details>
+                    <summary>Evidence</summary>
+                    <ul className="small">
+                      {(e.payload.evidence?.gates ?? []).map((g) => (
+                        <li key={g.gate}>
+                          {g.gate}: {g.verdict} (estimate {String(g.evidence.estimate ?? '—')}, interval [
+                          {String(g.evidence.lower ?? '−∞')}, {String(g.evidence.upper ?? '+∞')}], threshold{' '}
+                          {String(g.evidence.threshold ?? '—')})
+                        </li>
+                      ))}
+                    </ul>
+                    <pre className="code small">{JSON.stringify(e.payload.evidence, null, 2)}</pre>
+                  </details>
+                </li>
+              ))}
+            </ol>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}

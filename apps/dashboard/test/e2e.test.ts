@@ -1,0 +1,200 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../server/src/main.js';
+import { batch, series } from '../../server/src/modules/metrics/metrics.fixtures.js';
+import { ManualClock } from '../../server/src/platform/clock.js';
+import type { Db } from '../../server/src/platform/db.js';
+import { openPgliteDb } from '../../server/src/platform/db-pglite.js';
+import { createMetrics } from '../../server/src/platform/metrics.js';
+import { migrate } from '../../server/src/platform/migrate.js';
+import { buildIfStale } from './build-if-stale.js';
+
+// End to end in Debian's Chromium (never a downloaded browser) against a real server in this process. The server
+// runs on a manual clock and the release loop is run by hand, so the release advances when the test says so.
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+const PASSWORD = 'e2e-admin-password';
+const T0 = Date.parse('2026-03-01T00:00:00.000Z');
+
+let db: Db;
+let built: App;
+let url: string;
+let browser: Browser;
+let page: Page;
+let adminToken: string;
+let clientToken: string;
+const clock = new ManualClock(new Date(T0));
+
+async function admin(method: string, path: string, body?: unknown) {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  expect(res.status, text).toBeLessThan(300);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+/** One healthy 10 s window of SDK metrics for both arms (error rate 1% in each). */
+async function report(start: number) {
+  const n = 5000;
+  const latencies = Array.from({ length: n }, () => 40);
+  const s = [
+    series({ variant: 'on', arm: 'treatment', evaluations: n, latencies, errors: n / 100 }),
+    series({ variant: 'off', arm: 'control', evaluations: n, latencies, errors: n / 100 }),
+  ];
+  const res = await fetch(`${url}/api/client/metrics`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${clientToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(batch([{ start, series: s }])),
+  });
+  expect(res.status, await res.text()).toBeLessThan(300);
+}
+
+const shot = (name: string) => page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: false });
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/ci-packages.sh)`);
+  buildIfStale();
+  mkdirSync(SHOTS, { recursive: true });
+  db = await openPgliteDb();
+  await migrate(db);
+  built = await createApp({
+    db,
+    clock,
+    metrics: createMetrics({ processDefaults: false }),
+    releaseLoop: false,
+    notifications: { run: false },
+    users: { adminPassword: PASSWORD },
+  });
+  url = await built.app.listen({ port: 0, host: '127.0.0.1' });
+  adminToken = built.firstAdminToken ?? '';
+  await admin('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' });
+  await admin('POST', '/api/v1/projects/shop/environments', { key: 'development' });
+  await admin('POST', '/api/v1/projects/shop/environments', { key: 'production' });
+  await admin('POST', '/api/v1/projects/shop/environments', { key: 'eu-production', protected: true });
+  clientToken = (
+    await admin('POST', '/api/v1/tokens', { kind: 'client', name: 'e2e', project: 'shop', environment: 'production' })
+  ).secret;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await built?.close();
+  await db?.close();
+});
+
+describe('dashboard end to end', () => {
+  it('signs in', async () => {
+    await page.goto(`${url}/`);
+    await page.getByLabel('Login name').fill('admin');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await shot('login');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Flags' }).waitFor();
+    await page.getByText('● live').waitFor();
+  });
+
+  it('creates a flag, adds a rule with the core checking it, and toggles it in production', async () => {
+    await page.getByText('New flag').click();
+    await page.getByLabel('Key').fill('checkout-v2');
+    await page.getByLabel('Description').fill('New checkout flow');
+    await page.getByRole('button', { name: 'Create flag' }).click();
+    await page.getByRole('link', { name: 'checkout-v2' }).click();
+    await page.getByRole('tab', { name: /^production/ }).click();
+    const rules = page.getByLabel('Rules in production (JSON, first match wins)');
+    await rules.fill('[{"id": "everyone", "serve": {"rollout": 150, "variant": "on"}}]');
+    await page.locator('.problems').getByText('rollout').waitFor();
+    await rules.fill('[{"id": "everyone", "serve": {"rollout": 0, "variant": "on"}}]');
+    await page.getByText('Valid.').waitFor();
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByText('Rules saved in production.').waitFor();
+    await page.getByRole('link', { name: '← Flags' }).click();
+    const toggle = page.getByRole('switch', { name: 'checkout-v2 in production' });
+    await toggle.click();
+    await page.waitForFunction(
+      () => document.querySelector('[aria-label="checkout-v2 in production"]')?.getAttribute('aria-checked') === 'true',
+    );
+    const flag = await admin('GET', '/api/v1/projects/shop/flags/checkout-v2');
+    expect(flag.environments.production).toMatchObject({ enabled: true, rules: [{ serve: { rollout: 0 } }] });
+    await page.getByRole('switch', { name: 'checkout-v2 in eu-production' }).click();
+    await page.getByRole('dialog').getByText('is protected').waitFor();
+    await shot('flags-protected-confirm');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await shot('flags');
+  });
+
+  it('starts a release fed by simulated traffic, watches it advance live, and rolls it back', async () => {
+    await admin('POST', '/api/v1/projects/shop/releases', {
+      id: 'checkout-rollout',
+      flag: 'checkout-v2',
+      environment: 'production',
+      rule: { id: 'everyone' },
+      variant: 'on',
+      waves: [
+        { percentage: 10, minBakeSeconds: 30, minSamples: 100 },
+        { percentage: 50, minBakeSeconds: 30, minSamples: 100 },
+        { percentage: 100, minBakeSeconds: 30, minSamples: 100 },
+      ],
+      gates: [{ type: 'compare', metric: { kind: 'error_rate' }, tolerance: { absolute: 0.01 } }],
+    });
+    await page.getByRole('link', { name: 'Releases' }).click();
+    await page.getByRole('link', { name: 'checkout-rollout' }).click();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
+    await page.getByText('serving 10%', { exact: false }).waitFor();
+    for (let i = 0; i < 6; i++) {
+      clock.advance(10_000);
+      await report(T0 + 10_000 * Math.ceil(i + 1));
+    }
+    clock.advance(10_000);
+    await built.releaseLoop.runOnce();
+    await page.getByText('serving 50%', { exact: false }).waitFor();
+    await page.locator('.chart').first().waitFor();
+    await shot('release-detail');
+    await page.getByRole('button', { name: 'Roll back' }).click();
+    await page.getByLabel('Type checkout-rollout to confirm').fill('checkout-rollout');
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
+    await page.getByText('rolled back', { exact: true }).first().waitFor();
+    const release = await admin('GET', '/api/v1/projects/shop/releases/checkout-rollout');
+    expect(release).toMatchObject({ status: 'rolled_back', percentage: 0 });
+  });
+
+  it('finds the rollback in the audit log and verifies the chain', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('kind').fill('release.rolled_back');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'release:shop/checkout-rollout' });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/user:u_[0-9a-f]{16}/);
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page.getByText(/Chain verified: \d+ events/).waitFor();
+    await shot('audit');
+  });
+
+  it('shows a token once, and the main pages at phone width', async () => {
+    await page.getByRole('link', { name: 'Tokens' }).click();
+    await page.getByLabel('Name').fill('checkout-service');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    expect(await page.getByTestId('token-secret').textContent()).toMatch(/^wg_client_/);
+    await shot('tokens');
+    await page.getByRole('link', { name: 'Flags', exact: true }).click();
+    await page.getByRole('link', { name: 'checkout-v2' }).click();
+    await page.getByText('Serves', { exact: false }).waitFor();
+    await shot('flag-detail');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Flags', exact: true }).click();
+    await page.getByRole('switch', { name: 'checkout-v2 in production' }).waitFor();
+    await shot('flags-phone');
+  });
+});
