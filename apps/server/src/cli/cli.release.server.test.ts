@@ -118,6 +118,8 @@ describe('wavegate release', () => {
     expect(watched.code).toBe(ExitCode.failure);
     expect(watched.out.match(/^Release second:/gm)).toHaveLength(2);
     expect(watched.out).toContain('Status: rolled_back, 0% of units');
+    const lines = (await run(['release', 'status', 'second', '--watch', '--json'])).out.trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).status)).toEqual(['rolled_back']);
   });
 
   it('creates the releases of a config file with --from-config', async () => {

@@ -165,7 +165,9 @@ export async function releaseStatusCommand(id: string, options: StatusOptions, i
   const deadline = io.now().getTime() + timeoutMs;
   for (;;) {
     const release = (await api.request('GET', path)) as ReleaseView;
-    print(io, options, release, renderStatus(release, io.now().getTime()));
+    if (options.watch === true && options.json === true)
+      io.stdout(`${JSON.stringify(release)}\n`); // one per line
+    else print(io, options, release, renderStatus(release, io.now().getTime()));
     if (options.watch !== true) return ExitCode.ok;
     if (TERMINAL.has(release.status)) return release.status === 'completed' ? ExitCode.ok : ExitCode.failure;
     if (io.now().getTime() + intervalMs > deadline) {
