@@ -108,6 +108,8 @@ export class NotificationLoop {
   async runOnce(): Promise<number | null> {
     const dispatched = await this.dispatchOnce();
     await this.deps.delivery.runOnce();
+    // Delivered rows are kept a week (the API lists them), then dropped: the outbox does not grow without end.
+    await this.deps.store.purgeDelivered(new Date(this.deps.clock.now().getTime() - 7 * 86_400_000));
     const retryAt = await this.deps.store.nextAttemptAt();
     const candidates = [dispatched.nextWakeAt, retryAt].filter((t): t is number => t !== null);
     return candidates.length === 0 ? null : Math.min(...candidates);

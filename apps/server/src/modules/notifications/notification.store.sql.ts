@@ -162,6 +162,15 @@ export class SqlNotificationStore {
     );
   }
 
+  /** Deletes delivered rows last touched before `before` (dead letters stay until retried or handled). */
+  async purgeDelivered(before: Date): Promise<number> {
+    const rows = await this.run(
+      `DELETE FROM notification_outbox WHERE status = 'delivered' AND updated_at < $1 RETURNING id`,
+      [before],
+    );
+    return rows.length;
+  }
+
   /** Moves a pending row's next attempt (an open breaker) without counting an attempt. */
   async postpone(id: number, at: Date, now: Date): Promise<void> {
     await this.run('UPDATE notification_outbox SET next_attempt_at = $2, updated_at = $3 WHERE id = $1', [id, at, now]);

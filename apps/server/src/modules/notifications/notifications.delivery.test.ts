@@ -68,6 +68,10 @@ describe('delivery faults against real loopback receivers', () => {
     expect((await rows())[0]).toMatchObject({ status: 'delivered', attempts: 3 });
     // The same notification each time: one dedup key.
     expect(new Set(hook.received.map((r) => r.headers['x-wavegate-dedup-key'])).size).toBe(1);
+    // Delivered rows are dropped a week later (the alert still fires: its repeat notice is a new row).
+    ctx.clock.advance(7 * 86_400_000 + 1);
+    await ctx.app.notifications.loop.runOnce();
+    expect((await rows()).map((r) => [r.id, r.status])).toEqual([[2, 'delivered']]);
   });
 
   it('honours 429 Retry-After', async () => {
