@@ -9,7 +9,7 @@ import {
 import { createApp, openDb } from '../../apps/server/src/main.js';
 import { migrate } from '../../apps/server/src/platform/migrate.js';
 import { createPrometheusClient } from '../../apps/server/src/platform/prometheus.js';
-import { startTestPrometheus, type TestPrometheus } from '../../apps/server/test/support/prometheus.js';
+import { startTestPrometheus } from '../../apps/server/test/support/prometheus.js';
 import { PromService, type PromServiceSpec } from './prom-service.js';
 
 /**
@@ -50,11 +50,18 @@ export async function runPromExample(options: PromRunOptions): Promise<PromRun> 
     // The services' /metrics first (Prometheus needs their ports), then Prometheus, then the server that reads it.
     const targets = await Promise.all(services.map((s) => s.listen()));
     cleanups.push(() => Promise.all(services.map((s) => s.stop())));
-    const prom: TestPrometheus = await startTestPrometheus({ targets });
-    cleanups.push(() => prom.stop());
-    const db = await openDb({ memory: true });
-    cleanups.push(() => db.close());
-    await migrate(db);
+    // Prometheus and the embedded database start side by side (both take seconds on a busy machine).
+    const opening = openDb({ memory: true });
+    cleanups.push(async () => (await opening).close());
+    const starting = startTestPrometheus({ targets });
+    cleanups.push(async () => (await starting).stop());
+    const [prom, db] = await Promise.all([
+      starting,
+      opening.then(async (db) => {
+        await migrate(db);
+        return db;
+      }),
+    ]);
     const app = await createApp({
       db,
       releaseLoop: true,
