@@ -118,7 +118,10 @@ describe('releases: in config-as-code', () => {
   });
 
   it('lists every problem against the flag with its path, and creates nothing', async () => {
-    const bad = RELEASE.replace('rule: { id: everyone }', 'rule: { id: nobody }').replace('variant: "on"', 'variant: blue');
+    const bad = RELEASE.replace('rule: { id: everyone }', 'rule: { id: nobody }').replace(
+      'variant: "on"',
+      'variant: blue',
+    );
     const refused = await apply(documentText('rel-d', bad));
     expect(refused.status).toBe(400);
     const problems = (refused.body['error'] as { details: { problems: { path: string; code: string }[] } }).details
