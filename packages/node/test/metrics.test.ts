@@ -84,6 +84,18 @@ describe('metrics', () => {
     expect((w?.end ?? 0) % 10_000).toBe(0);
   });
 
+  it('counts each window on its own: exposures after a rotation go to the new window only', async () => {
+    const { server, client } = await setup();
+    for (let i = 0; i < 3; i++) client.getString('banner', { country: 'VN', userId: `u${i}` }, '');
+    client.flushMetrics();
+    for (let i = 0; i < 5; i++) client.getString('banner', { country: 'VN', userId: `u${i}` }, '');
+    client.variant('banner', { country: 'VN' });
+    client.flushMetrics();
+    await posts(server, 2);
+    const perWindow = bodies(server).map((b) => find(allSeries([b]), 'banner', 'red', null)[0]?.evaluations);
+    expect(perWindow).toEqual([3, 6]);
+  });
+
   it('posts each batch exactly once per batch id across 503s and lost responses; totals match', async () => {
     const { server, client, clock } = await setup();
     const accepted = new Map<string, MetricsBatch>();
