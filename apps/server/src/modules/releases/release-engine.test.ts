@@ -15,7 +15,15 @@ import type { LoopTimer } from './release-loop.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const R = '/api/v1/projects/shop/releases/r1';
-const manualTimer: LoopTimer = { set: () => 0, clear: () => {} };
+/** Delays the loop asked its timer for; the timer never fires by itself (the tests run the loop by hand). */
+const wakes: number[] = [];
+const manualTimer: LoopTimer = {
+  set: (_fn, delayMs) => {
+    wakes.push(delayMs);
+    return 0;
+  },
+  clear: () => {},
+};
 const opened: App[] = [];
 const dbs: Db[] = [];
 
@@ -93,8 +101,10 @@ describe('release engine', () => {
       });
       expect(res.statusCode, res.body).toBe(200);
     };
+    wakes.length = 0;
     await edit(60);
     expect(await rule(t.call)).toMatchObject({ rollout: 60, variant: 'off' });
+    expect(wakes).toContain(0); // the edit woke the loop at once (not only at the next re-check)
     await t.built.releaseLoop.runOnce();
     expect(await rule(t.call)).toMatchObject({ rollout: 10, variant: 'on' });
     const events = await t.built.events.read({ afterSeq: 0, limit: 1000 });
@@ -104,8 +114,18 @@ describe('release engine', () => {
     await edit(0);
     await t.built.releaseLoop.runOnce();
     expect(await rule(t.call)).toMatchObject({ rollout: 10, variant: 'on' });
-    // Nothing to put back: nothing appended.
+    // Nothing to put back: nothing appended, and an edit that keeps the percentage does not wake the loop.
     expect((await t.built.releaseLoop.runOnce()).appended).toBe(0);
+    wakes.length = 0;
+    const res = await t.call('PUT', '/api/v1/projects/shop/flags/checkout-v2/environments/dev', {
+      enabled: false,
+      rules: [{ id: 'everyone', serve: { rollout: 10, variant: 'on' } }],
+      serve: { variant: 'off' },
+      offVariant: 'off',
+      version: (await t.call('GET', '/api/v1/projects/shop/flags/checkout-v2')).json().version,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(wakes).toEqual([]);
 
     expect((await t.call('POST', `${R}/rollback`, { reason: 'done' })).statusCode).toBe(200);
     await edit(30);

@@ -1,8 +1,9 @@
 import { type Decision, decide, type FiringAlert, type ReleaseEvidence, ReleaseStatus } from '@wavegate/core';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
+import type { StoredEvent } from '../events/index.js';
 import { type MetricsModule, type ReleaseTotals, type TotalsQuery, WINDOW_MS } from '../metrics/index.js';
-import type { CommandExecutor, Projection } from '../projection/index.js';
+import type { CommandExecutor, DomainState, Projection } from '../projection/index.js';
 import type { PrometheusEvidence } from './evidence-prometheus.js';
 import { appendDecision, reassertPercentage } from './release.commands.js';
 import type { ReleaseRecord } from './release.reducer.js';
@@ -71,6 +72,7 @@ export class ReleaseLoop {
   /** The latest evaluation per `project/release`, appended or not. */
   readonly latest = new Map<string, Decision>();
   #handle: unknown;
+  #unsubscribe: (() => void) | undefined;
   #running = false;
   #stopped = true;
   #pending: Promise<LoopRun> | undefined;
@@ -94,12 +96,18 @@ export class ReleaseLoop {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    // A rule a release drives, edited by someone else: run now to put the percentage back (else within 10 s).
+    this.#unsubscribe = this.deps.projection.onApplied((events, state) => {
+      if (events.some((e) => drivenRuleEdited(e, state))) this.poke();
+    });
     this.#wake(0);
   }
 
   /** Stops scheduling and waits for a run in progress. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
     if (this.#handle !== undefined) this.#timer.clear(this.#handle);
     this.#handle = undefined;
     await this.#pending?.catch(() => undefined);
@@ -236,6 +244,19 @@ export class ReleaseLoop {
     }
     return events.length;
   }
+}
+
+/** A flag change not made by a release that leaves a rule driven by a release off its percentage. */
+function drivenRuleEdited(event: StoredEvent, state: DomainState): boolean {
+  if (event.kind !== 'flag.environment.updated' || event.actor.startsWith('release:')) return false;
+  const p = event.payload as { project?: string; key?: string; environment?: string };
+  const releases = Object.values(state.projects[p.project ?? '']?.releases ?? {});
+  return releases.some(
+    (r) =>
+      r.definition.flag === p.key &&
+      r.definition.environment === p.environment &&
+      reassertPercentage(state, p.project!, r.definition.id).length > 0,
+  );
 }
 
 /** `lastDataAt` from the metrics module: the end of the latest window with data of either arm in the range. */
