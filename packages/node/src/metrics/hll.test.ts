@@ -36,4 +36,15 @@ describe('HyperLogLog', () => {
       expect(unitHash(key)).toBe(murmur3_x86_32(key, HLL_SEED));
     }
   });
+
+  it('agrees with the core murmur3 on every ASCII length 0–40 and char, and falls back past ASCII', () => {
+    for (let len = 0; len <= 40; len++) {
+      for (let c = 0; c < 128; c += 7) {
+        const key = Array.from({ length: len }, (_, i) => String.fromCharCode((c + i * 31) % 128)).join('');
+        expect(unitHash(key)).toBe(murmur3_x86_32(key, HLL_SEED));
+        const mixed = `${key}\u00e9${key}`;
+        expect(unitHash(mixed)).toBe(murmur3_x86_32(mixed, HLL_SEED));
+      }
+    }
+  });
 });

@@ -19,18 +19,54 @@ export interface HllJson {
 }
 
 const UNIT_HASH_START = murmur3Prefix('', HLL_SEED);
-let lastUnit: string | undefined;
-let lastHash = 0;
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
 
 /**
- * `murmur3_x86_32(UTF-8(unitKey), HLL_SEED)` without allocating; the last key's hash is remembered, since one
- * context is usually evaluated for several flags in a row.
+ * `murmur3_x86_32` of an ASCII key (its UTF-8 bytes are its char codes) with seed {@link HLL_SEED}, or -1 when a
+ * char is not ASCII. Small enough to be inlined into the exposure path, so the 32-bit result never becomes a heap
+ * number (a non-inlined call returning it would allocate one per evaluation).
  */
+function asciiUnitHash(key: string): number {
+  const n = key.length;
+  let h = HLL_SEED;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const c0 = key.charCodeAt(i);
+    const c1 = key.charCodeAt(i + 1);
+    const c2 = key.charCodeAt(i + 2);
+    const c3 = key.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) return -1;
+    let k = Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, C2);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (i < n) {
+    let k = 0;
+    for (let j = 0; i + j < n; j++) {
+      const c = key.charCodeAt(i + j);
+      if (c >= 0x80) return -1;
+      k |= c << (j << 3);
+    }
+    k = Math.imul(k, C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, C2);
+  }
+  h ^= n;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** `murmur3_x86_32(UTF-8(unitKey), HLL_SEED)` without allocating. */
 export function unitHash(unitKey: string): number {
-  if (unitKey === lastUnit) return lastHash;
-  lastHash = murmur3Continue(UNIT_HASH_START, unitKey);
-  lastUnit = unitKey;
-  return lastHash;
+  const h = asciiUnitHash(unitKey);
+  return h >= 0 ? h : murmur3Continue(UNIT_HASH_START, unitKey);
 }
 
 /**
