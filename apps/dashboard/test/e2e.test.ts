@@ -182,7 +182,7 @@ describe('dashboard end to end', () => {
     await shot('audit');
   });
 
-  it('shows a token once, and the main pages at phone width', async () => {
+  it('shows a token once, proposes a change request, shows alerts and insights, and the flags at phone width', async () => {
     await page.getByRole('link', { name: 'Tokens' }).click();
     await page.getByLabel('Name').fill('checkout-service');
     await page.getByRole('button', { name: 'Create token' }).click();
@@ -192,6 +192,31 @@ describe('dashboard end to end', () => {
     await page.getByRole('link', { name: 'checkout-v2' }).click();
     await page.getByText('Serves', { exact: false }).waitFor();
     await shot('flag-detail');
+    await page.getByRole('link', { name: 'Flags', exact: true }).click();
+    await page.getByRole('switch', { name: 'checkout-v2 in eu-production' }).click();
+    await page.getByLabel('Type eu-production to confirm').fill('eu-production');
+    await page.getByRole('button', { name: 'Propose change' }).click();
+    await page.getByText('Change request proposed').waitFor();
+    await page.getByRole('link', { name: 'Change requests' }).click();
+    const approve = page.getByRole('button', { name: 'Approve' });
+    await approve.waitFor();
+    expect(await approve.isDisabled()).toBe(true); // no self-approval
+    await shot('change-requests');
+    await admin('POST', '/api/v1/projects/shop/alert-rules', {
+      key: 'CHECKOUT_ERRORS',
+      severity: 'critical',
+      flag: 'checkout-v2',
+      environment: 'production',
+      query: { fn: 'error_rate', window: '5m' },
+      threshold: 0.2,
+    });
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('cell', { name: 'CHECKOUT_ERRORS' }).waitFor();
+    await shot('alerts');
+    await page.getByRole('link', { name: 'Insights' }).click();
+    await page.getByRole('heading', { name: 'Insights (DORA)' }).waitFor();
+    await page.locator('.kv').first().waitFor();
+    await shot('insights');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Flags', exact: true }).click();
     await page.getByRole('switch', { name: 'checkout-v2 in production' }).waitFor();

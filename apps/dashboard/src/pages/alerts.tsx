@@ -51,12 +51,9 @@ export function AlertsPage() {
   const live = useLiveVersion('alert', `project:${project}`);
   const p = enc(project ?? '');
   const ready = project !== undefined;
-  const rules = useResource<{ rules?: Row[]; alertRules?: Row[] }>(
-    ready ? `/api/v1/projects/${p}/alert-rules` : null,
-    live,
-  );
+  const rules = useResource<{ rules: Row[] }>(ready ? `/api/v1/projects/${p}/alert-rules` : null, live);
   const active = useResource<{ alerts: Row[] }>(ready ? `/api/v1/alerts?project=${p}` : null, live);
-  const history = useResource<{ transitions?: Row[]; events?: Row[]; history?: Row[] }>(
+  const history = useResource<{ transitions: Row[] }>(
     ready ? `/api/v1/alerts/history?project=${p}&limit=50` : null,
     live,
   );
@@ -68,14 +65,16 @@ export function AlertsPage() {
       <ErrorBox error={error} title="Refused" />
       <h2>Firing now</h2>
       <Loaded resource={active}>
-        {(d) => <Rows rows={d.alerts} columns={['rule', 'state', 'severity', 'flag', 'value', 'since', 'activeAt']} />}
+        {(d) => (
+          <Rows rows={d.alerts} columns={['rule', 'state', 'severity', 'labels', 'value', 'since', 'activeAt']} />
+        )}
       </Loaded>
       <h2>Rules</h2>
       <Loaded resource={rules}>
         {(d) => (
           <Rows
-            rows={d.rules ?? d.alertRules ?? []}
-            columns={['key', 'name', 'severity', 'flag', 'expr', 'for', 'version']}
+            rows={d.rules}
+            columns={['key', 'severity', 'flag', 'environment', 'query', 'op', 'threshold', 'for', 'enabled']}
           />
         )}
       </Loaded>
@@ -108,12 +107,7 @@ export function AlertsPage() {
       </Loaded>
       <h2>History</h2>
       <Loaded resource={history}>
-        {(d) => (
-          <Rows
-            rows={d.transitions ?? d.history ?? d.events ?? []}
-            columns={['time', 'rule', 'from', 'to', 'state', 'value']}
-          />
-        )}
+        {(d) => <Rows rows={d.transitions} columns={['seq', 'time', 'rule', 'severity', 'from', 'to', 'value']} />}
       </Loaded>
     </section>
   );
