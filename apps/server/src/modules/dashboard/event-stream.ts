@@ -27,7 +27,8 @@ export function registerEventStream(app: FastifyInstance, deps: EventStreamDeps)
     for (const client of clients) client.write(': heartbeat\n\n');
   }, deps.heartbeatMs ?? 15_000);
   heartbeat.unref();
-  app.addHook('onClose', async () => {
+  // preClose: the server waits for open connections before onClose, so streams must end first.
+  app.addHook('preClose', async () => {
     unfollow();
     clearInterval(heartbeat);
     for (const client of clients) client.end();
