@@ -18,16 +18,14 @@ const serverUrl = (text: string) => /Server\s+(http:\/\/\S+)/.exec(text)?.[1];
 describe('wavegate demo', () => {
   it('runs a healthy and a faulty release to the end and summarises: one completed, one rolled back', async () => {
     const io = recordingIo();
-    const code = await main(['demo', '--speed', '20', '--rate', '1500', '--bake', '20', '--port', '0', '--plain'], io);
+    const code = await main(['demo', '--speed', '50', '--rate', '3000', '--bake', '20', '--port', '0', '--plain'], io);
     const out = io.stdoutText;
     expect(out).toMatch(/Admin token\s+wg_admin_/);
     expect(out).toMatch(/checkout-v2-rollout: running, wave 1\/4, 10%/);
     expect(out).toMatch(/✔ checkout-v2-rollout \(checkout-v2\) COMPLETED: 10% → 25% → 50% → 100%/);
     expect(out).toMatch(/✘ search-v2-rollout \(search-v2\) ROLLED BACK to 0% in wave 1 \(10%\)/);
     // The failing gate is named with its numbers: estimate, bound, threshold and samples.
-    expect(out).toMatch(
-      / {4}(error-rate|errors-vs-control|p95-latency): \S+ \[\S+.*, \S+.*\] against [<>] \S+.*\(n = \d+/,
-    );
+    expect(out).toMatch(/ {4}(error-rate|errors-vs-control|p95-latency): .+ \[.+, .+\] against [<>] .+\(n = \d+/);
     expect(out).toMatch(/1 completed, 1 rolled back\./);
     expect(code).toBe(0);
     // The server is gone.

@@ -11,7 +11,8 @@
  * await applyWithReleases(server.api, await loadConfigFile('wavegate.yaml'));
  * const token = await server.api.clientToken('shop', 'production');
  * const service = new SimulatedService(spec, {
- *   url: server.url, token, ratePerSecond: 100, clock: server.time.sdkClock, sdk: server.time.sdkTimeouts,
+ *   url: server.url, token, ratePerSecond: 100,
+ *   clock: server.time.pacingClock, sdkClock: server.time.sdkClock, sdk: server.time.sdkTimeouts,
  * });
  * void service.run();
  */

@@ -49,7 +49,8 @@ describe('SimulatedService', () => {
         ratePerSecond: 400,
         maxRequests: 1000,
         seed: 3,
-        clock: server.time.sdkClock,
+        clock: server.time.pacingClock,
+        sdkClock: server.time.sdkClock,
         sdk: server.time.sdkTimeouts,
       },
     );

@@ -43,8 +43,10 @@ export interface SimulationOptions {
   maxRequests?: number;
   /** Seed of the draws (users, errors, latencies, metric values). Default 1. */
   seed?: number;
-  /** Time and pacing (default the system clock); give a `TimeScale`'s `sdkClock` to run faster than real time. */
+  /** Pacing (default the system clock); a `TimeScale`'s `pacingClock` to run faster than real time. */
   clock?: SdkClock;
+  /** The SDK client's clock (default `clock`); a `TimeScale`'s `sdkClock`. */
+  sdkClock?: SdkClock;
   /** More SDK options (e.g. a `TimeScale`'s `sdkTimeouts`, `metrics: { windowMs }`). */
   sdk?: Partial<Omit<WavegateOptions, 'url' | 'token' | 'clock'>>;
   /** Stops the run when aborted. */
@@ -57,8 +59,6 @@ export interface SimulationStats {
   errors: number;
   /** Requests whose response has not been sent yet. */
   inFlight: number;
-  /** Requests the pacing dropped because the process fell more than a second behind. */
-  skipped: number;
   /** Per variant served (`''` when the flag could not be evaluated). */
   byVariant: Record<string, { requests: number; errors: number }>;
 }
@@ -130,7 +130,7 @@ export class SimulatedService {
   readonly #profiles: Map<string, VariantProfile>;
   readonly #fallback: VariantProfile;
   readonly #handle: (req: IncomingMessage, res: ServerResponse) => unknown;
-  readonly #stats: SimulationStats = { requests: 0, errors: 0, inFlight: 0, skipped: 0, byVariant: {} };
+  readonly #stats: SimulationStats = { requests: 0, errors: 0, inFlight: 0, byVariant: {} };
   #timer: unknown;
   #stopped = false;
   #running: Promise<SimulationStats> | undefined;
@@ -146,7 +146,12 @@ export class SimulatedService {
     this.#draws = new Draws(options.seed ?? 1);
     this.#profiles = new Map(Object.entries(spec.profiles));
     this.#fallback = spec.fallback ?? [...this.#profiles.values()][0]!;
-    this.client = new Wavegate({ ...options.sdk, url: options.url, token: options.token, clock: this.#clock });
+    this.client = new Wavegate({
+      ...options.sdk,
+      url: options.url,
+      token: options.token,
+      clock: options.sdkClock ?? this.#clock,
+    });
     this.#handle = this.client.wrap((_req, res) => this.#serve(res as unknown as SimulatedResponse));
   }
 
@@ -217,13 +222,8 @@ export class SimulatedService {
     const { ratePerSecond: rate, durationMs, maxRequests } = this.#options;
     const elapsed = this.#clock.now() - start;
     const until = durationMs === undefined ? elapsed : Math.min(elapsed, durationMs);
-    let due = Math.floor((until / 1000) * rate) - sent;
-    if (due > rate) {
-      // More than a second behind (a busy machine): drop the backlog instead of bursting it.
-      this.#stats.skipped += due - Math.ceil(rate);
-      sent += due - Math.ceil(rate);
-      due = Math.ceil(rate);
-    }
+    // A busy process sends its backlog over the next ticks, at most a (clock) second's worth per tick.
+    let due = Math.min(Math.floor((until / 1000) * rate) - sent, Math.ceil(rate));
     if (maxRequests !== undefined) due = Math.min(due, maxRequests - this.#stats.requests);
     for (let i = 0; i < due; i++) this.#send();
     sent += Math.max(0, due);

@@ -26,6 +26,11 @@ export interface TimeScale {
   releaseTimer: LoopTimer;
   /** The SDK's clock: virtual `now`, timers of delay / speed real milliseconds (on time, see below), real `monotonic`. */
   sdkClock: SdkClock;
+  /**
+   * Virtual `now` and scaled timers without the on-time rule: for pacing traffic (a chain of ticks must follow the
+   * real passage of time, not accumulate each tick's lateness).
+   */
+  pacingClock: SdkClock;
   /** SDK timeouts multiplied by `speed`, so they keep their real-time length under the virtual clock. */
   sdkTimeouts: SdkTimeouts;
   /** Real milliseconds for a virtual duration. */
@@ -69,6 +74,7 @@ export function createTimeScale(speed = 1, origin = Date.now()): TimeScale {
     serverClock: { now: () => new Date(now()) },
     releaseTimer: { set, clear },
     sdkClock: { now, setTimeout: setOnTime, clearTimeout: clear, monotonic: () => performance.now() },
+    pacingClock: { now, setTimeout: set, clearTimeout: clear, monotonic: () => performance.now() },
     sdkTimeouts: {
       heartbeatTimeoutMs: 45_000 * speed,
       requestTimeoutMs: 10_000 * speed,
