@@ -22,6 +22,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.ts',
       'apps/*/test/**/*.test.ts',
       'examples/*/**/*.test.ts',
+      'deploy/test/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', ...(withoutDb ? ['**/*.db.test.ts'] : [])],
     testTimeout: 30_000,
