@@ -78,6 +78,7 @@ export async function demoCommand(flags: DemoFlags, io: CliIo): Promise<number> 
       ...(settings.host === undefined ? {} : { host: settings.host }),
       timeoutSeconds: settings.timeout,
       tty: flags.plain !== true && process.stdout.isTTY === true && io.env['TERM'] !== 'dumb',
+      ...(process.stdout.columns === undefined ? {} : { columns: process.stdout.columns }),
       write: (text) => io.stdout(text),
       signal: stop.signal,
     });
@@ -95,7 +96,7 @@ requests, errors and latencies flow to the server as production metrics would), 
 waves (10% -> 25% -> 50% -> 100%): checkout-v2 is healthy and completes, search-v2 is faulty and is rolled
 back by its gates. Shows each release's wave, percentage and every gate's estimate against its threshold
 while it runs, then a summary. The server URL and an admin token are printed so you can use the API (and
-the dashboard) meanwhile. About 1-2 minutes at the defaults; --fast takes about 20 seconds.
+the dashboard) meanwhile. About 2 minutes at the defaults; --fast takes about 30 seconds.
 
 Exit status: 0 when one release completed and one was rolled back, 130 after Ctrl-C, 1 otherwise.
 `;

@@ -18,6 +18,8 @@ export interface DemoOptions {
   timeoutSeconds: number;
   /** Redraw a table in place (a terminal) or print a line per change. */
   tty: boolean;
+  /** Terminal width: redrawn lines are cut to it (a wrapped line would break the redraw). */
+  columns?: number;
   write(text: string): void;
   /** Ctrl-C: stop cleanly and summarise. */
   signal?: AbortSignal;
@@ -56,7 +58,10 @@ function progressWriter(options: DemoOptions, t0: number) {
   return (releases: ReleaseView[]) => {
     const elapsed = clockText(Date.now() - t0);
     if (options.tty) {
-      const lines = progressLines(`Releases (${elapsed} elapsed, speed ${options.speed}×)`, releases);
+      const width = Math.max(20, (options.columns ?? 120) - 1);
+      const lines = progressLines(`Releases (${elapsed} elapsed, speed ${options.speed}×)`, releases).map((line) =>
+        line.length > width ? `${line.slice(0, width - 1)}…` : line,
+      );
       const up = drawn > 0 ? `\x1b[${drawn}A\r\x1b[J` : '';
       options.write(`${up}${lines.join('\n')}\n`);
       drawn = lines.length;
