@@ -139,9 +139,12 @@ beforeAll(async () => {
     add(flag, 'off', 0, 0, 0.02);
   }
   exporter = await startTestExporter(render);
-  prom = await startTestPrometheus({ targets: [exporter.target] });
-  db = await openPgliteDb();
-  await migrate(db);
+  // Prometheus and the database start side by side.
+  const opened = openPgliteDb().then(async (d) => {
+    db = d;
+    await migrate(d);
+  });
+  [prom] = await Promise.all([startTestPrometheus({ targets: [exporter.target] }), opened]);
   built = await createApp({
     db,
     authenticator: testAuthenticator,
