@@ -3,11 +3,13 @@
 -- login name, display name or e-mail, so erasing a person (blanking their row) leaves the event hash chain valid.
 CREATE TABLE people (
   id         text PRIMARY KEY,
-  login      text UNIQUE,
+  login      text,
   name       text,
   email      text,
   erased_at  timestamptz
 );
+-- Login names are unique ignoring case (sign-in looks them up case-insensitively).
+CREATE UNIQUE INDEX people_login ON people (lower(login));
 
 -- Credentials and role. The password hash (argon2id, PHC string) never enters the event log.
 CREATE TABLE users (

@@ -34,7 +34,7 @@ describe('SqlUserStore on PostgreSQL', () => {
     expect(user).toMatchObject({ id, login: 'Erin', role: 'editor', disabled: false, createdAt: T0.toISOString() });
     expect(await store.count()).toBe(1);
     await expect(
-      store.create({ id: newUserId(), login: 'Erin', role: 'viewer', passwordHash: 'h' }, T0),
+      store.create({ id: newUserId(), login: 'ERIN', role: 'viewer', passwordHash: 'h' }, T0),
     ).rejects.toBeInstanceOf(AppError);
     expect((await store.findByLogin('erin'))?.user.id).toBe(id);
 
