@@ -17,6 +17,8 @@ export function Router({ children, initial }: { children: ReactNode; initial?: s
     if (to !== path) window.history.pushState(null, '', to);
     setPath(to);
     window.scrollTo?.(0, 0);
+    // Move focus to the new page's content (screen readers then read it; Tab continues from there).
+    requestAnimationFrame(() => document.getElementById('main')?.focus());
   };
   return <PathContext.Provider value={{ path, navigate }}>{children}</PathContext.Provider>;
 }

@@ -120,8 +120,13 @@ describe('dashboard end to end', () => {
     await page.getByRole('button', { name: 'Save rules' }).click();
     await page.getByText('Rules saved in production.').waitFor();
     await page.getByRole('link', { name: '← Flags' }).click();
+    // Keyboard: a page change moves focus to the content, Tab goes on to its first control; a switch takes Space.
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
     const toggle = page.getByRole('switch', { name: 'checkout-v2 in production' });
-    await toggle.click();
+    await toggle.focus();
+    await page.keyboard.press('Space');
     await page.waitForFunction(
       () => document.querySelector('[aria-label="checkout-v2 in production"]')?.getAttribute('aria-checked') === 'true',
     );
