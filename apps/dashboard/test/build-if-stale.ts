@@ -21,5 +21,10 @@ export function buildIfStale(): void {
   const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'index.html')).mtimeMs);
   if (existsSync(out) && statSync(out).mtimeMs >= sources) return;
   const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'pipe' });
+  // NODE_ENV=production: under vitest it is `test`, and Vite would then bundle React's development build.
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'pipe',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
