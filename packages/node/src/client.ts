@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EvaluationContext, EvaluationResult, FlagType, JsonValue, Snapshot } from '@wavegate/core';
+import type { EvaluationContext, FlagType, JsonValue, Snapshot } from '@wavegate/core';
+import type { ConfigSource, Evaluation, WavegateEvents } from './client-types.js';
 import { type Clock, type Random, systemClock, type TimerHandle } from './clock.js';
 import { TypedEmitter } from './emitter.js';
 import { WavegateError, WavegateErrorCode } from './errors.js';
@@ -21,25 +22,7 @@ import { applyDelta, changedByDelta, changedFlagKeys, type SnapshotDelta } from 
 import type { Synchronizer } from './sync/synchronizer.js';
 import { createRecorder, createReporter, createSynchronizer } from './wiring.js';
 
-/** Where the config being served came from. */
-export type ConfigSource = 'none' | 'bootstrap' | 'cache' | 'server';
-
-/** Events of a {@link Wavegate} client. Listeners must not throw (a throwing listener is ignored). */
-export interface WavegateEvents {
-  /** The first config from the server was applied (or `ready()` settled on a local config). */
-  ready: () => void;
-  /** A new config changed these flags (sorted keys); `version` is the new config version. */
-  changed: (keys: string[], version: number) => void;
-  /** Something failed in the background; the client keeps serving the last config. */
-  error: (error: WavegateError) => void;
-  /** No good answer from the server for `staleAfterMs`: the config served may be out of date. */
-  stale: () => void;
-  /** The server answers again after `stale`. */
-  recovered: () => void;
-}
-
-/** An evaluation result, as {@link Wavegate.variant} returns it (the core's result; see `@wavegate/core`). */
-export type Evaluation<T = JsonValue> = EvaluationResult<T>;
+export type { ConfigSource, Evaluation, WavegateEvents } from './client-types.js';
 
 interface Loaded {
   snapshot: Snapshot;
@@ -181,9 +164,18 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     return this.table === undefined ? NOT_READY : evaluateFull(this.table, key, context, this.metrics);
   }
 
-  /** Whether a boolean flag is on for this context; `defaultValue` on any error or for a non-boolean flag. */
+  /** Whether a boolean flag is on; `defaultValue` on any error or for a non-boolean flag. (`value`, written out.) */
   isEnabled(key: string, context: EvaluationContext = EMPTY_CONTEXT, defaultValue = false): boolean {
-    return this.value('boolean', key, context, defaultValue);
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.type !== 'boolean') return defaultValue;
+    try {
+      const r = entry.flag.evaluate(context);
+      if (r.reason === 'ERROR') return defaultValue;
+      if (this.metrics !== undefined) this.metrics.exposure(entry, r, context);
+      return r.value as boolean;
+    } catch {
+      return defaultValue;
+    }
   }
 
   /** A boolean flag's value; `defaultValue` on error or for a flag of another type. */
