@@ -1,11 +1,33 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Db, Queryable, QueryResult } from './db.js';
 
 /** Embedded PostgreSQL (WASM) in `dataDir`, or in memory when `dataDir` is undefined. One process, one writer. */
 export async function openPgliteDb(options: { dataDir?: string } = {}): Promise<Db> {
-  const pg = options.dataDir === undefined ? new PGlite() : new PGlite(options.dataDir);
-  await pg.waitReady;
-  return new PgliteDb(pg);
+  const dir = options.dataDir;
+  if (dir === undefined) {
+    const pg = new PGlite();
+    await pg.waitReady;
+    return new PgliteDb(pg, () => {});
+  }
+  // One process per data directory (docs/operations.md), refused with the holder's pid: an existing database is
+  // locked before PGlite opens it. A new one is created first (PGlite's initdb needs an empty directory) and locked
+  // right after.
+  const fresh = !existsSync(join(dir, 'PG_VERSION'));
+  let unlock = fresh ? undefined : lockDataDir(dir);
+  let pg: PGlite | undefined;
+  try {
+    pg = new PGlite(dir);
+    await pg.waitReady;
+    unlock ??= lockDataDir(dir);
+    return new PgliteDb(pg, unlock);
+  } catch (error) {
+    if (fresh) await pg?.close().catch(() => {});
+    unlock?.();
+    throw error;
+  }
 }
 
 type PgliteQueryable = Pick<PGlite, 'query' | 'exec'>;
@@ -28,9 +50,12 @@ class PgliteDb implements Db {
   readonly #q: Queryable;
   #closed = false;
 
-  constructor(pg: PGlite) {
+  readonly #unlock: () => void;
+
+  constructor(pg: PGlite, unlock: () => void) {
     this.#pg = pg;
     this.#q = wrap(pg);
+    this.#unlock = unlock;
   }
 
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
@@ -56,6 +81,10 @@ class PgliteDb implements Db {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pg.close();
+    try {
+      await this.#pg.close();
+    } finally {
+      this.#unlock();
+    }
   }
 }
