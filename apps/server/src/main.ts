@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { type AlertsModule, createAlertsModule, type PromqlSource } from './modules/alerts/index.js';
 import { registerAuditRoutes } from './modules/audit/index.js';
 import { registerBackupRoutes } from './modules/backup/index.js';
+import { registerPrivacyRoutes } from './modules/privacy/index.js';
 import { type ChangeRequestsModule, createChangeRequestsModule } from './modules/change-requests/index.js';
 import { registerDashboardStatic, registerEventStream } from './modules/dashboard/index.js';
 import { registerEnvironmentRoutes } from './modules/environments/index.js';
@@ -164,6 +165,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerConfigRoutes(app, { ...ctx, clock, onApplied: () => releaseLoop.poke() });
   registerAuditRoutes(app, events);
   registerBackupRoutes(app, { db: deps.db, clock });
+  registerPrivacyRoutes(app, { db: deps.db, events, clock });
   users.registerRoutes(app);
   const changeRequests = createChangeRequestsModule({ events, executor, follow: (l) => projection.onApplied(l) });
   await changeRequests.start();

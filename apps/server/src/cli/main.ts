@@ -4,6 +4,7 @@ import { DEFAULT_URL } from './api-client.js';
 import { registerAlertCommands } from './alert-commands.js';
 import { auditVerifyCommand } from './audit-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
+import { registerPrivacyCommands } from './privacy-commands.js';
 import { applyCommand, diffCommand, exportCommand } from './config-commands.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerInsightsCommands } from './insights-commands.js';
@@ -151,6 +152,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   ).action(run((options) => auditVerifyCommand(options, io)));
 
   const backupCommands = registerBackupCommands(program, (c) => serverCommand(c, false), run, io);
+  const privacyCommands = registerPrivacyCommands(program, (c) => serverCommand(c, false), run, io);
   const alertCommands = registerAlertCommands(program, (c) => serverCommand(c), run, io);
   const notificationCommands = registerNotificationCommands(program, (c) => serverCommand(c), run, io);
   const releaseCommands = registerReleaseCommands(program, (c) => serverCommand(c), run, io);
@@ -163,6 +165,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     ...token.commands,
     ...audit.commands,
     ...backupCommands,
+    ...privacyCommands,
     ...notificationCommands,
     ...alertCommands,
     ...releaseCommands,
