@@ -25,7 +25,7 @@ export const isSafeMethod = (method: string): boolean => SAFE_METHODS.has(method
  */
 export function authorizeSession(method: string, url: string, role: Role): void {
   const path = decodeURI(url.split('?')[0] ?? '');
-  if (role === 'admin' || path === '/api/v1/session') return;
+  if (role === 'admin' || path === '/api/v1/session' || path === '/api/v1/session/password') return;
   if (ADMIN_ONLY.some((re) => re.test(path))) {
     throw new AppError(ErrorCode.FORBIDDEN, `role ${role} may not use ${path} (admin only)`);
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../../platform/errors.js';
 import { actorOf, requireAuth } from '../../platform/http.js';
 import { adminSchema } from '../projection/index.js';
 import { readCookie, SESSION_COOKIE } from './session-auth.js';
@@ -45,6 +46,13 @@ const passwordBody = {
   properties: { password: { type: 'string', maxLength: 1000 } },
 } as const;
 
+const ownPasswordBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['currentPassword', 'password'],
+  properties: { currentPassword: { type: 'string', maxLength: 1000 }, password: { type: 'string', maxLength: 1000 } },
+} as const;
+
 const me = (user: UserRecord) => ({ id: user.id, login: user.login, name: user.name, role: user.role });
 
 /** Sign-in, sign-out, the current session, and user administration (admin role; the session policy enforces it). */
@@ -83,6 +91,20 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRoutesDeps): 
       .header('set-cookie', cookie(request, '', 0))
       .send();
   });
+
+  app.put<{ Body: { currentPassword: string; password: string } }>(
+    '/api/v1/session/password',
+    { preHandler: guard, schema: { body: ownPasswordBody } },
+    async (request, reply) => {
+      const found = deps.sessionOf(request);
+      if (found === undefined) throw new AppError(ErrorCode.FORBIDDEN, 'only a signed-in user has a password');
+      await deps.users.changeOwnPassword(found.user.id, request.body.currentPassword, request.body.password);
+      return reply
+        .code(204)
+        .header('set-cookie', cookie(request, '', 0))
+        .send();
+    },
+  );
 
   app.get('/api/v1/users', { preHandler: guard, schema: adminSchema('users', 'List users') }, async () => ({
     users: await deps.users.list(),

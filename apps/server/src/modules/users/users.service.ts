@@ -132,6 +132,16 @@ export class UsersService {
     await this.deps.events.append({ actor, kind: 'user.password.changed', subject: `user:${id}`, payload: { id } });
   }
 
+  /** A signed-in user changes their own password (the current one is checked; all their sessions end). */
+  async changeOwnPassword(id: string, current: string, password: string): Promise<void> {
+    const user = await this.deps.store.get(id);
+    const found = user?.login == null ? undefined : await this.deps.store.findByLogin(user.login);
+    if (found === undefined || !(await verifyPassword(found.passwordHash, String(current)))) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'the current password is wrong');
+    }
+    await this.setPassword(id, password, `user:${id}`);
+  }
+
   /** Erases a person's PII (GDPR). The user id remains in events; the event chain stays valid. */
   async erase(id: string, actor: string): Promise<void> {
     if (!(await this.deps.store.erasePerson(id, this.deps.clock.now()))) {

@@ -148,6 +148,27 @@ describe('users and sessions', () => {
     expect((await as(s, 'GET', '/api/v1/projects')).statusCode).toBe(401);
   });
 
+  it('lets a user change their own password: the current one is checked, their sessions end', async () => {
+    const s = await login('vic', 'vic-password-123', '10.0.0.5');
+    const wrong = await as(s, 'PUT', '/api/v1/session/password', {
+      currentPassword: 'nope',
+      password: 'vic-password-456',
+    });
+    expect(wrong.statusCode).toBe(403);
+    const short = await as(s, 'PUT', '/api/v1/session/password', {
+      currentPassword: 'vic-password-123',
+      password: 'x',
+    });
+    expect(short.statusCode).toBe(400);
+    const ok = await as(s, 'PUT', '/api/v1/session/password', {
+      currentPassword: 'vic-password-123',
+      password: 'vic-password-456',
+    });
+    expect(ok.statusCode).toBe(204);
+    expect((await as(s, 'GET', '/api/v1/projects')).statusCode).toBe(401);
+    await login('vic', 'vic-password-456', '10.0.0.5');
+  });
+
   it('rate limits sign-in attempts per login name (429 with Retry-After), known or not', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
