@@ -1,6 +1,7 @@
 // Metrics ingestion benchmark (issue 4, "Performance" (3): server ingestion ≥ 5,000 metric batches/s).
 //
 //   node bench/metrics-ingest.mjs [--batches 20000] [--connections 50] [--db pglite|postgres] [--buffered]
+//                                 [--server-main other/apps/server/dist/main.js]
 //
 // The built server (apps/server/dist, `npm run build` first) runs in a child process; autocannon posts `--batches`
 // distinct "Metrics batch v1" bodies (each: one 10 s window, 4 series — 2 flags × treatment/control — with
@@ -21,6 +22,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     db: { type: 'string', default: 'pglite' },
     buffered: { type: 'boolean', default: false },
+    // Another build of the server (an A/B against an older commit): path to its dist/main.js.
+    'server-main': { type: 'string' },
   },
 });
 const total = Number(args.batches);
@@ -31,7 +34,7 @@ const deadline = setTimeout(() => {
 }, 300_000);
 
 const env = {
-  BENCH_WAVEGATE_MAIN: fileURLToPath(new URL('../apps/server/dist/main.js', import.meta.url)),
+  BENCH_WAVEGATE_MAIN: args['server-main'] ?? fileURLToPath(new URL('../apps/server/dist/main.js', import.meta.url)),
   BENCH_WAVEGATE_ADMIN_TOKEN: ADMIN,
   BENCH_METRICS_BUFFERED: args.buffered ? '1' : '0',
   BENCH_METRICS_DATABASE_URL:
