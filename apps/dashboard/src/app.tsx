@@ -1,5 +1,6 @@
 import { Loading } from './components/states.js';
 import { LiveProvider, useLive } from './live.js';
+import { AccountPage } from './pages/account.js';
 import { AlertsPage } from './pages/alerts.js';
 import { AuditPage } from './pages/audit.js';
 import { ChangeRequestsPage } from './pages/change-requests.js';
@@ -36,6 +37,7 @@ function Page() {
   if (match('/insights', path)) return <InsightsPage />;
   if (match('/audit', path)) return <AuditPage />;
   if (match('/tokens', path)) return <TokensPage />;
+  if (match('/account', path)) return <AccountPage />;
   return <FlagsPage />;
 }
 
@@ -71,9 +73,9 @@ function Shell() {
           <span className={connected ? 'live on' : 'live'} title={connected ? 'Live updates on' : 'Reconnecting…'}>
             {connected ? '● live' : '○ offline'}
           </span>
-          <span>
+          <Link to="/account">
             {user?.login} ({user?.role})
-          </span>
+          </Link>
           <button type="button" onClick={logout}>
             Sign out
           </button>

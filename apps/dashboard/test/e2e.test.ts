@@ -227,4 +227,17 @@ describe('dashboard end to end', () => {
     await page.getByRole('switch', { name: 'checkout-v2 in production' }).waitFor();
     await shot('flags-phone');
   });
+
+  it('changes the own password: signed out, then in with the new one', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'admin (admin)' }).click();
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('New password (12 characters or more)').fill('e2e-new-password-1');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Wavegate' }).waitFor();
+    await page.getByLabel('Login name').fill('admin');
+    await page.getByLabel('Password').fill('e2e-new-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Account' }).waitFor();
+  });
 });
