@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { type AlertsModule, createAlertsModule, type PromqlSource } from './modules/alerts/index.js';
 import { registerAuditRoutes } from './modules/audit/index.js';
 import { registerBackupRoutes } from './modules/backup/index.js';
-import { registerPrivacyRoutes } from './modules/privacy/index.js';
 import { type ChangeRequestsModule, createChangeRequestsModule } from './modules/change-requests/index.js';
 import { registerDashboardStatic, registerEventStream } from './modules/dashboard/index.js';
 import { registerEnvironmentRoutes } from './modules/environments/index.js';
-import { registerInsightsRoutes } from './modules/insights/index.js';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
 import { registerFlagRoutes } from './modules/flags/index.js';
+import { registerInsightsRoutes } from './modules/insights/index.js';
 import { createMetricsModule, type MetricsModule, type MetricsModuleDeps } from './modules/metrics/index.js';
 import {
   createNotificationsModule,
@@ -16,6 +15,7 @@ import {
   type NotificationOptions,
   type NotificationsModule,
 } from './modules/notifications/index.js';
+import { registerPrivacyRoutes } from './modules/privacy/index.js';
 import {
   addResourceSchemas,
   CommandExecutor,
@@ -41,8 +41,8 @@ import { type Authenticator, createHttpApp } from './platform/http.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { createMetrics, type ServerMetrics } from './platform/metrics.js';
 import { recordFlagSeries } from './platform/metrics-flags.js';
-import { recordLeadership } from './platform/metrics-leader.js';
 import { instrumentAppends } from './platform/metrics-http.js';
+import { recordLeadership } from './platform/metrics-leader.js';
 import { migrate } from './platform/migrate.js';
 import { registerOpenApi } from './platform/openapi.js';
 import { createPrometheusClient, instantSamples, type PrometheusClient } from './platform/prometheus.js';
@@ -230,8 +230,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (deps.releaseLoop === true || (deps.releaseLoop === undefined && deps.db.kind === 'pglite')) {
     releaseLoop.start();
     alerts.loop.start();
-  }
-  else if (deps.releaseLoop === undefined && deps.releaseLeader !== undefined) {
+  } else if (deps.releaseLoop === undefined && deps.releaseLeader !== undefined) {
     leader = new AdvisoryLeader({
       ...deps.releaseLeader,
       onElected: () => {

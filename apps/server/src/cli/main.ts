@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_URL } from './api-client.js';
 import { registerAlertCommands } from './alert-commands.js';
+import { DEFAULT_URL } from './api-client.js';
 import { auditVerifyCommand } from './audit-commands.js';
 import { registerBackupCommands } from './backup-commands.js';
-import { registerPrivacyCommands } from './privacy-commands.js';
 import { applyCommand, diffCommand, exportCommand } from './config-commands.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerInsightsCommands } from './insights-commands.js';
 import { CliError, type CliIo, ExitCode } from './io.js';
 import { registerNotificationCommands } from './notification-commands.js';
+import { registerPrivacyCommands } from './privacy-commands.js';
 import { registerReleaseCommands } from './release-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
 
