@@ -27,26 +27,31 @@ export function request(agent, base, { method, path, headers, body }) {
 
 /**
  * Fires `rate` requests per second for `durationMs`, in ticks of 10 ms, whatever the answers' speed (open loop: a
- * slow server shows as latency and a backlog, not as a lower offered rate). `next()` picks the request and its kind.
+ * slow server shows as latency, not as a lower offered rate). At most `maxInflight` requests are outstanding: a
+ * request due while the backlog is full is counted as `skipped` (the server, or this machine, is saturated) instead
+ * of piling up without bound. `next()` picks the request and its kind. Resolves { scheduled, sent, skipped }.
  */
-export async function runOpenLoop({ base, rate, durationMs, next, onResult, maxSockets = 64 }) {
+export async function runOpenLoop({ base, rate, durationMs, next, onResult, maxSockets = 64, maxInflight = 2 * rate }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const started = Date.now();
   const inflight = new Set();
+  let scheduled = 0;
   let sent = 0;
   while (Date.now() - started < durationMs) {
     const due = Math.floor(((Date.now() - started) / 1000) * rate);
-    for (; sent < due; sent += 1) {
-      const { kind, spec, ok } = next(sent);
+    for (; scheduled < due; scheduled += 1) {
+      if (inflight.size >= maxInflight) continue;
+      const { kind, spec, ok } = next(scheduled);
       const p = request(agent, base, spec).then((r) => onResult(kind, r, ok));
       inflight.add(p);
       p.finally(() => inflight.delete(p));
+      sent += 1;
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await Promise.all(inflight);
   agent.destroy();
-  return sent;
+  return { scheduled, sent, skipped: scheduled - sent };
 }
 
 /** Opens `count` SSE streams; tracks open streams, frames, and streams that ended or failed (errors). */
