@@ -1,9 +1,10 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/platform/db.js';
 import { openPostgresDb } from '../../src/platform/db-postgres.js';
 import { type TestApp, testApp } from '../serving/helpers.js';
 import { createTestDatabase } from '../support/test-postgres.js';
-import { ADMIN } from './replicas.js';
+import { ADMIN, until } from './replicas.js';
 
 // Three createApp replicas on one real PostgreSQL: the same stale version written through each at once.
 
@@ -65,6 +66,38 @@ describe('concurrent conflicting writes through three replicas', () => {
     }
     const updates = await a.events.read({ kind: 'flag.updated', subject: 'flag:shop/checkout' });
     expect(updates).toHaveLength(5);
+  });
+});
+
+describe('LISTEN/NOTIFY catch-up', () => {
+  it('a replica whose LISTEN connection is killed re-listens and catches up by sequence on the events it missed', async () => {
+    const [a, b] = apps as [TestApp, TestApp, TestApp];
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      // Every LISTEN connection on this test's database (all replicas): notifications sent now are lost.
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`,
+      );
+      expect(killed.rowCount).toBeGreaterThanOrEqual(3);
+    } finally {
+      await admin.end();
+    }
+    for (let i = 0; i < 3; i += 1) {
+      const res = await a.app.inject({
+        method: 'POST',
+        url: '/api/v1/projects/shop/segments',
+        headers,
+        payload: { key: `missed-${i}`, conditions: [] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const head = (await a.events.head()).seq;
+    await until('B caught up', 20_000, async () => (b.projection.seq >= head ? true : undefined));
+    expect(Object.keys(b.projection.state.projects['shop']?.segments ?? {})).toEqual(
+      expect.arrayContaining(['missed-0', 'missed-1', 'missed-2']),
+    );
   });
 });
 
