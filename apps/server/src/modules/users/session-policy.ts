@@ -6,6 +6,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 // credentials, inbound hooks).
 const ADMIN_ONLY = [
   /^\/api\/v1\/users(\/|$)/,
+  /^\/api\/v1\/people(\/|$)/,
   /^\/api\/v1\/tokens(\/|$)/,
   /^\/api\/v1\/apply$/,
   /^\/api\/v1\/backup(\/|$)/,

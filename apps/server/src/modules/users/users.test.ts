@@ -128,6 +128,7 @@ describe('users and sessions', () => {
     expect((await as(editor, 'POST', '/api/v1/tokens', { kind: 'admin', name: 'x' })).statusCode).toBe(403);
     expect((await as(editor, 'GET', '/api/v1/users')).statusCode).toBe(403);
     expect((await as(viewer, 'GET', '/api/v1/backup')).statusCode).toBe(403);
+    expect((await as(editor, 'GET', `/api/v1/people/${admin.userId}/export`)).statusCode).toBe(403);
     expect((await as(editor, 'GET', '/api/v1/notifications/receivers')).statusCode).toBe(403);
     expect((await as(admin, 'POST', '/api/v1/tokens', { kind: 'admin', name: 'x' })).statusCode).toBe(201);
   });
