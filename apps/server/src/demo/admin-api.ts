@@ -5,7 +5,13 @@ export interface ReleaseView {
   wave: number;
   percentage: number;
   reason: string | null;
-  definition: { flag: string; environment: string; waves: { percentage: number; minBakeSeconds: number }[] };
+  definition: {
+    flag: string;
+    environment: string;
+    waves: { percentage: number; minBakeSeconds: number }[];
+    /** The gates as defined (`@wavegate/core`'s `Gate`). */
+    gates?: unknown[];
+  };
   waves: { index: number; percentage: number; status: string }[];
   lastDecision: DecisionView | null;
   latestEvaluation: DecisionView | null;

@@ -45,4 +45,4 @@ export {
   type VariantProfile,
 } from './simulator.js';
 export { type ExampleScript, runExampleScript } from './simulator-script.js';
-export { createTimeScale, type SdkTimeouts, type TimeScale } from './time-scale.js';
+export { createTimeScale, type PinnableClock, type SdkTimeouts, type TimeScale } from './time-scale.js';

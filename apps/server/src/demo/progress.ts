@@ -70,7 +70,7 @@ export function releaseLines(r: ReleaseView): string[] {
   const head = `${r.id}  flag ${r.definition.flag}  ${STATUS[r.status]}  wave ${wave}  ${r.percentage}%`;
   const lines = [head, `  ${d === null ? 'no decision yet' : `${d.decision}: ${d.reason}`}`];
   if (d === null || d.gates.length === 0) return lines;
-  const defs = (r.definition as unknown as { gates?: Gate[] }).gates ?? [];
+  const defs = (r.definition.gates ?? []) as Gate[];
   const rows = [
     ['gate', 'estimate [interval]', 'threshold', 'verdict', 'n treatment / control'],
     ...d.gates.map((g) =>
@@ -110,7 +110,7 @@ export function outcomeLines(r: ReleaseView, elapsed: string): string[] {
   const lines = [
     `✘ ${r.id} (${r.definition.flag}) ROLLED BACK to 0% in wave ${r.wave + 1} (${wave?.percentage ?? '?'}%) after ${elapsed}: ${r.reason ?? d?.reason ?? ''}`,
   ];
-  const defs = (r.definition as unknown as { gates?: Gate[] }).gates ?? [];
+  const defs = (r.definition.gates ?? []) as Gate[];
   for (const g of d?.gates.filter((x) => x.verdict === 'fail') ?? []) {
     const [name, estimate, threshold, , n] = gateCells(
       defs.find((x) => gateName(x) === g.gate),

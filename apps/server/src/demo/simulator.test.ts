@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from './local-server.js';
-import { applyWithReleases } from './release-config.js';
+import { applyWithReleases, scaleDurations } from './release-config.js';
 import { SimulatedService } from './simulator.js';
 
 // One server at 20× speed: 10-second SDK windows close every half second of real time.
@@ -46,7 +46,7 @@ describe('SimulatedService', () => {
       {
         url: server.url,
         token,
-        ratePerSecond: 400,
+        ratePerSecond: 40, // 25 virtual seconds: the SDK closes two or three windows on its timer
         maxRequests: 1000,
         seed: 3,
         clock: server.time.pacingClock,
@@ -56,6 +56,9 @@ describe('SimulatedService', () => {
     );
     const stats = await service.run();
     await service.close();
+    // Every window the SDK closed was taken (a window past its 10-second period would be refused and dropped).
+    expect(service.client.metricsStats?.windowsDropped).toBe(0);
+    expect(service.client.metricsStats?.batchesSent).toBeGreaterThan(0);
     expect(stats.requests).toBe(1000);
     expect(stats.inFlight).toBe(0);
     const on = stats.byVariant['on']!;
@@ -82,6 +85,19 @@ describe('SimulatedService', () => {
     expect(totals.treatment.custom['conversion']).toMatchObject({ count: on.requests, sum: on.requests });
     expect(totals.control.custom['conversion']).toMatchObject({ count: off.requests, sum: 0 });
     expect(totals.treatment.units).toBeGreaterThan(150);
+  });
+
+  it('scales release durations, keeping onNoData at 60 s or more and leaving the document untouched', () => {
+    const doc = {
+      project: 'p',
+      releases: {
+        r: { waves: [{ minBakeSeconds: 86_400 }, { minBakeSeconds: 172_800 }], onNoData: { afterSeconds: 3600 } },
+      },
+    };
+    const scaled = scaleDurations(doc, 20 / 86_400);
+    expect(scaled.releases?.['r']?.waves).toEqual([{ minBakeSeconds: 20 }, { minBakeSeconds: 40 }]);
+    expect(scaled.releases?.['r']?.['onNoData']).toEqual({ afterSeconds: 60 });
+    expect(doc.releases.r.waves[0]!.minBakeSeconds).toBe(86_400);
   });
 
   it('refuses a bad spec, listing every problem', () => {

@@ -125,6 +125,10 @@ export class SimulatedService {
   readonly #spec: ServiceSpec;
   readonly #options: SimulationOptions;
   readonly #clock: SdkClock;
+  readonly #sdkClock: SdkClock;
+  /** SDK clock time just before the client was made (its first window starts after it). */
+  readonly #createdAt: number;
+  readonly #windowMs: number;
   readonly #draws: Draws;
   readonly #contexts: EvaluationContext[] = [];
   readonly #profiles: Map<string, VariantProfile>;
@@ -143,6 +147,10 @@ export class SimulatedService {
     this.#spec = spec;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#sdkClock = options.sdkClock ?? this.#clock;
+    this.#createdAt = this.#sdkClock.now();
+    const metrics = options.sdk?.metrics;
+    this.#windowMs = (typeof metrics === 'object' ? metrics.windowMs : undefined) ?? 10_000;
     this.#draws = new Draws(options.seed ?? 1);
     this.#profiles = new Map(Object.entries(spec.profiles));
     this.#fallback = spec.fallback ?? [...this.#profiles.values()][0]!;
@@ -150,7 +158,7 @@ export class SimulatedService {
       ...options.sdk,
       url: options.url,
       token: options.token,
-      clock: options.sdkClock ?? this.#clock,
+      clock: this.#sdkClock,
     });
     this.#handle = this.client.wrap((_req, res) => this.#serve(res as unknown as SimulatedResponse));
   }
@@ -194,7 +202,19 @@ export class SimulatedService {
   async close(): Promise<void> {
     this.stop();
     await this.#running?.catch(() => undefined);
-    await this.client.close();
+    // Under a TimeScale, close as of the last window boundary: just after a boundary the SDK's window timer may
+    // not have run yet, and a window closed now would straddle the boundary, which the server refuses
+    // (docs/demo.md, "Known issues"). Metrics recorded since belong to the new period's bucket either way.
+    const clock = this.#sdkClock as SdkClock & { runAt?: (at: number, fn: () => void) => void };
+    const now = clock.now();
+    const boundary = now - (now % this.#windowMs);
+    let closing: Promise<void> | undefined;
+    if (clock.runAt !== undefined && this.#createdAt <= boundary) {
+      clock.runAt(boundary, () => {
+        closing = this.client.close();
+      });
+    }
+    await (closing ?? this.client.close());
   }
 
   async #run(): Promise<SimulationStats> {

@@ -8,6 +8,11 @@ export type SdkTimeouts = Pick<
   'heartbeatTimeoutMs' | 'requestTimeoutMs' | 'readyTimeoutMs' | 'staleAfterMs' | 'pollIntervalMs' | 'reconnect'
 >;
 
+/** An SDK clock that can run a function with `now()` reading a given time (for closing on a window boundary). */
+export interface PinnableClock extends SdkClock {
+  runAt(at: number, fn: () => void): void;
+}
+
 /**
  * One accelerated clock for a server and the SDKs that talk to it: virtual time runs `speed` times faster than
  * real time from `origin` on. Everything time-based on the real path — the SDK's 10-second metric windows, the
@@ -25,7 +30,7 @@ export interface TimeScale {
   /** The release loop's timer: waits a virtual delay (delay / speed real milliseconds). */
   releaseTimer: LoopTimer;
   /** The SDK's clock: virtual `now`, timers of delay / speed real milliseconds (on time, see below), real `monotonic`. */
-  sdkClock: SdkClock;
+  sdkClock: PinnableClock;
   /**
    * Virtual `now` and scaled timers without the on-time rule: for pacing traffic (a chain of ticks must follow the
    * real passage of time, not accumulate each tick's lateness).
@@ -41,7 +46,7 @@ export interface TimeScale {
  * A {@link TimeScale}; `speed` 1 runs at the wall clock's pace.
  *
  * The SDK clock's timers fire on time in virtual time, as fake timers do: while a timer's callback runs, `now()`
- * reads its due time even when the process woke up late. Without that, the SDK's window timer, which closes a
+ * reads its due time even when the process woke up late (or a millisecond early). Without that, the SDK's window timer, which closes a
  * window at `now()` when it fires, closes it a few (virtual) milliseconds past the 10-second period, and the
  * server refuses the batch (`bad_window`); at `speed` 20 one event-loop millisecond is 20 virtual ones, so it would
  * refuse nearly every window. (The same overshoot exists at real speed, rarely: see docs/demo.md, "Known issues".)
@@ -57,15 +62,20 @@ export function createTimeScale(speed = 1, origin = Date.now()): TimeScale {
     return handle;
   };
   const setOnTime = (fn: () => void, ms: number) => {
+    // Due in virtual time from `now()` (which reads a running timer's due time), waited for from the real clock:
+    // a late timer must not make the next one late too.
     const due = now() + Math.max(0, ms);
     return set(() => {
-      pinned = Math.min(raw(), due);
+      // Exactly the due time, late or early (a Node timer may fire a millisecond before Date.now() reaches it:
+      // `speed` virtual milliseconds, enough to close a window before its boundary and open the next one in the
+      // previous period).
+      pinned = due;
       try {
         fn();
       } finally {
         pinned = undefined;
       }
-    }, ms);
+    }, due - raw());
   };
   const clear = (handle: unknown) => clearTimeout(handle as NodeJS.Timeout);
   return {
@@ -73,7 +83,20 @@ export function createTimeScale(speed = 1, origin = Date.now()): TimeScale {
     now,
     serverClock: { now: () => new Date(now()) },
     releaseTimer: { set, clear },
-    sdkClock: { now, setTimeout: setOnTime, clearTimeout: clear, monotonic: () => performance.now() },
+    sdkClock: {
+      now,
+      setTimeout: setOnTime,
+      clearTimeout: clear,
+      monotonic: () => performance.now(),
+      runAt: (at: number, fn: () => void) => {
+        pinned = at;
+        try {
+          fn();
+        } finally {
+          pinned = undefined;
+        }
+      },
+    } as PinnableClock,
     pacingClock: { now, setTimeout: set, clearTimeout: clear, monotonic: () => performance.now() },
     sdkTimeouts: {
       heartbeatTimeoutMs: 45_000 * speed,
