@@ -84,6 +84,27 @@ describe('metrics', () => {
     expect((w?.end ?? 0) % 10_000).toBe(0);
   });
 
+  it('a window closed late (blocked event loop, or a flush just after a boundary) still ends at its boundary', async () => {
+    const { server, client, clock } = await setup();
+    const start = clock.now(); // on a 10 s boundary
+    clock.advance(3_000);
+    client.isEnabled('checkout-v2', { userId: 'a' });
+    clock.skip(7_250); // the window's timer is due at start + 10 s but the event loop is busy until 250 ms later
+    client.isEnabled('checkout-v2', { userId: 'b' });
+    clock.advance(0); // the late timer fires now
+    client.isEnabled('checkout-v2', { userId: 'c' });
+    clock.advance(2_000);
+    client.flushMetrics(); // a flush 2.25 s into the next period
+    await posts(server, 2);
+    const windows = bodies(server).flatMap((b) => b.windows);
+    expect(windows.map((w) => [w.start - start, w.end - start])).toEqual([
+      [0, 10_000],
+      [10_250, 12_250],
+    ]);
+    const counts = windows.map((w) => w.series.reduce((n, s) => n + (s.evaluations ?? 0), 0));
+    expect(counts).toEqual([2, 1]);
+  });
+
   it('counts each window on its own: exposures after a rotation go to the new window only', async () => {
     const { server, client } = await setup();
     for (let i = 0; i < 3; i++) client.getString('banner', { country: 'VN', userId: `u${i}` }, '');

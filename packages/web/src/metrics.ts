@@ -45,6 +45,11 @@ export interface MetricsBatch {
   }[];
 }
 
+/** The server's metric period: a window must lie within one (aligned to the epoch). */
+const WINDOW_MS = 10_000;
+const MAX_WINDOWS_PER_BATCH = 60;
+const periodEndOf = (t: number): number => t - (t % WINDOW_MS) + WINDOW_MS;
+
 /** A random UUID v4 (crypto.randomUUID where available). */
 export function uuid(): string {
   const c = globalThis.crypto;
@@ -66,6 +71,10 @@ export class MetricsCollector {
   /** flag → the variant last served, for attributing `track()`. */
   private readonly served = new Map<string, string>();
   private windowStart: number;
+  /** The end of the 10 s period the current window started in: the server takes a window within one period. */
+  private periodEnd: number;
+  /** Windows closed at period boundaries since the last `cut()`. */
+  private closed: MetricsBatch['windows'] = [];
   private droppedWindows = 0;
   readonly instanceId = uuid();
 
@@ -74,6 +83,34 @@ export class MetricsCollector {
     private readonly sdkVersion: string,
   ) {
     this.windowStart = clock.now();
+    this.periodEnd = periodEndOf(this.windowStart);
+  }
+
+  /** Closes the current window at its period's end once time has passed it (called before counting anything). */
+  private roll(): void {
+    const now = this.clock.now();
+    if (now < this.periodEnd) return;
+    this.close(this.periodEnd);
+    this.windowStart = now;
+    this.periodEnd = periodEndOf(now);
+  }
+
+  private close(end: number): void {
+    if (this.series.size > 0) {
+      const series = [...this.series.values()].map((s) => ({
+        flag: s.flag,
+        variant: s.variant,
+        arm: null,
+        evaluations: s.evaluations,
+        ...(s.metrics.size > 0 ? { metrics: Object.fromEntries(s.metrics) } : {}),
+      }));
+      this.closed.push({
+        start: this.windowStart,
+        end: Math.min(Math.max(end, this.windowStart + 1), this.periodEnd),
+        series,
+      });
+      this.series = new Map();
+    }
   }
 
   private seriesFor(flag: string, variant: string): Series {
@@ -89,6 +126,7 @@ export class MetricsCollector {
   /** Counts one value served for `flag` as `variant`. */
   exposure(flag: string, variant: string): void {
     this.served.set(flag, variant);
+    this.roll();
     this.seriesFor(flag, variant).evaluations++;
   }
 
@@ -101,6 +139,7 @@ export class MetricsCollector {
   /** Records a tracked metric against every flag × variant served so far. Returns false if none was served. */
   track(metric: string, value: number): boolean {
     if (this.served.size === 0) return false;
+    this.roll();
     for (const [flag, variant] of this.served) {
       const s = this.seriesFor(flag, variant);
       let m = s.metrics.get(metric);
@@ -125,18 +164,17 @@ export class MetricsCollector {
    * when nothing was counted.
    */
   cut(configVersion: number | null): { id: string; body: string; dropped: number } | undefined {
+    this.roll();
     const end = this.clock.now();
-    const start = this.windowStart;
+    this.close(end);
     this.windowStart = end;
-    if (this.series.size === 0) return undefined;
-    const series = [...this.series.values()].map((s) => ({
-      flag: s.flag,
-      variant: s.variant,
-      arm: null,
-      evaluations: s.evaluations,
-      ...(s.metrics.size > 0 ? { metrics: Object.fromEntries(s.metrics) } : {}),
-    }));
-    this.series = new Map();
+    const windows = this.closed;
+    this.closed = [];
+    if (windows.length === 0) return undefined;
+    // The server takes at most 60 windows (10 minutes) in a batch; with a longer flush interval the oldest are
+    // dropped and reported.
+    const excess = windows.length - MAX_WINDOWS_PER_BATCH;
+    if (excess > 0) this.droppedWindows += windows.splice(0, excess).length;
     const batch: MetricsBatch = {
       v: 1,
       batchId: uuid(),
@@ -145,7 +183,7 @@ export class MetricsCollector {
       instanceId: this.instanceId,
       configVersion,
       dropped: { windows: this.droppedWindows },
-      windows: [{ start, end: Math.max(end, start + 1), series }],
+      windows,
     };
     const dropped = this.droppedWindows;
     this.droppedWindows = 0;

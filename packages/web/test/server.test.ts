@@ -271,6 +271,50 @@ describe('WavegateWeb against a real server', () => {
   });
 });
 
+describe('WavegateWeb metrics over several 10 s periods', () => {
+  it('a flush after 25 s sends one window per period, all taken by the server', async () => {
+    const { client: clientToken } = await arrange(call, 'periods');
+    const clock = new ManualClock(Date.now());
+    const rec = recordingFetch();
+    const c = client({
+      token: clientToken,
+      context: { targetingKey: 'u1', country: 'VN' },
+      clock,
+      fetch: rec.fetch,
+      metrics: {},
+    });
+    const errors: unknown[] = [];
+    c.on('error', (e) => errors.push(e));
+    await c.ready();
+    const posted: MetricsBatch[] = [];
+    for (let i = 0; i < 3; i++) {
+      c.isEnabled('checkout');
+      clock.advance(12_000);
+    }
+    await c.flush();
+    for (const r of rec.log) {
+      if (r.path === '/api/client/metrics') {
+        expect(r.status).toBe(200);
+        posted.push(JSON.parse(r.body ?? '') as MetricsBatch);
+      }
+    }
+    expect(errors).toEqual([]);
+    expect(c.pendingBatches).toBe(0);
+    const windows = posted.flatMap((b) => b.windows);
+    expect(windows.length).toBeGreaterThanOrEqual(3);
+    for (const w of windows) expect(Math.floor(w.start / 10_000)).toBe(Math.floor((w.end - 1) / 10_000));
+    const to = new Date(clock.now() + 60_000).toISOString();
+    const from = new Date(clock.now() - 3_600_000).toISOString();
+    const counted = (
+      (await call(
+        'GET',
+        `/api/v1/projects/periods/flags/checkout/metrics?environment=prod&from=${from}&to=${to}&step=1h`,
+      )) as { windows: { metric: string; count: number }[] }
+    ).windows.filter((w) => w.metric === '$exposures');
+    expect(counted.reduce((n, w) => n + w.count, 0)).toBe(3);
+  });
+});
+
 describe('WavegateWeb when the server goes away', () => {
   it('keeps serving cached values, reports errors, recovers, and a reload serves the stored values', async () => {
     const { frontend, disable } = await arrange(call, 'down');

@@ -56,14 +56,20 @@ export class MetricsRecorder {
     }, wait);
   }
 
-  /** Close the current window now and queue it. */
+  /**
+   * Close the current window now and queue it. A window never ends past the boundary of the period it started in
+   * (the server refuses a window that spans two periods): a timer that fires late, or a flush or close just after
+   * a boundary, closes it at that boundary, and the few milliseconds after it count in the window that ends there.
+   */
   rotate(): void {
     const closed = this.window;
     const now = this.deps.clock.now();
+    const windowMs = this.deps.windowMs;
+    const periodEnd = closed.start - (((closed.start % windowMs) + windowMs) % windowMs) + windowMs;
     this.window = new MetricsWindow(now);
     this.generation++;
     this.previousFlags = [...closed.flags.keys()];
-    const json = closed.toJSON(now);
+    const json = closed.toJSON(Math.max(closed.start, Math.min(now, periodEnd)));
     if (json !== undefined) this.deps.reporter.enqueue(json);
   }
 
