@@ -5,6 +5,7 @@ import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
 import { can, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
+import { SilenceForm } from './silence-form.js';
 
 type Row = Record<string, unknown>;
 
@@ -79,6 +80,9 @@ export function AlertsPage() {
         )}
       </Loaded>
       <h2>Silences</h2>
+      {ready && can(user, 'editor') && (
+        <SilenceForm project={project} author={user?.login ?? undefined} onCreated={silences.reload} />
+      )}
       <Loaded resource={silences}>
         {(d) => (
           <Rows
