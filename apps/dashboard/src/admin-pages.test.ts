@@ -3,7 +3,10 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { createElement as h } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { navFor } from './app.js';
 import { SilenceForm, silenceBody } from './pages/silence-form.js';
+import { UsersPage } from './pages/users.js';
+import { SessionProvider } from './session.js';
 
 interface Sent {
   method: string;
@@ -76,5 +79,70 @@ describe('silence form', () => {
       url: '/api/v1/projects/shop/silences',
       body: { matchers: ['severity="critical"'], duration: '1h', comment: 'maintenance', createdBy: 'ana' },
     });
+  });
+});
+
+describe('users page', () => {
+  const admin = { id: 'u_1', login: 'admin', name: null, role: 'admin' };
+  const row = (id: string, login: string, role: string, disabled = false) => ({
+    id,
+    login,
+    name: `${login} name`,
+    email: `${login}@example.com`,
+    role,
+    disabled,
+    erased: false,
+    createdAt: '2026-03-01T00:00:00.000Z',
+  });
+
+  it('is in the navigation for admins only', () => {
+    const labels = (role: string) =>
+      navFor({ id: 'u', login: 'x', name: null, role: role as 'admin' }).map((n) => n[1]);
+    expect(labels('admin')).toContain('Users');
+    expect(labels('editor')).not.toContain('Users');
+    expect(labels('viewer')).not.toContain('Users');
+  });
+
+  it('lists users, creates one, changes a role and disables a user through the users API', async () => {
+    const users = [row('u_1', 'admin', 'admin'), row('u_2', 'bo', 'viewer')];
+    const sent = serve(({ method, url, body }) => {
+      if (url === '/api/v1/session') return { status: 200, body: { user: admin, csrfToken: 'c' } };
+      if (method === 'GET') return { status: 200, body: { users } };
+      if (method === 'POST') return { status: 201, body: { user: row('u_3', 'cy', 'editor') } };
+      const target = users.find((u) => url.endsWith(`/${u.id}`));
+      Object.assign(target ?? {}, body);
+      return { status: 200, body: { user: target } };
+    });
+    await act(async () => render(h(SessionProvider, null, h(UsersPage))));
+    expect(await screen.findByText('bo@example.com')).toBeTruthy();
+    // One cannot demote or disable oneself (the server refuses it too).
+    expect((screen.getByLabelText('Role of admin') as HTMLSelectElement).disabled).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Disable admin' })).toBeNull();
+
+    fireEvent.change(screen.getByLabelText('Login'), { target: { value: 'cy' } });
+    fireEvent.change(screen.getByLabelText('E-mail'), { target: { value: 'cy@example.com' } });
+    fireEvent.change(screen.getByLabelText('Role'), { target: { value: 'editor' } });
+    fireEvent.change(screen.getByLabelText('Initial password'), { target: { value: 'a long password' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Create user' })));
+    expect(sent.find((s) => s.method === 'POST')).toEqual({
+      method: 'POST',
+      url: '/api/v1/users',
+      body: { login: 'cy', password: 'a long password', role: 'editor', email: 'cy@example.com' },
+    });
+    expect((screen.getByLabelText('Login') as HTMLInputElement).value).toBe('');
+
+    await act(async () => fireEvent.change(screen.getByLabelText('Role of bo'), { target: { value: 'editor' } }));
+    expect(sent.filter((s) => s.method === 'PATCH')).toEqual([
+      { method: 'PATCH', url: '/api/v1/users/u_2', body: { role: 'editor' } },
+    ]);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Disable bo' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Disable' })));
+    expect(sent.filter((s) => s.method === 'PATCH').at(-1)).toEqual({
+      method: 'PATCH',
+      url: '/api/v1/users/u_2',
+      body: { disabled: true },
+    });
+    expect(await screen.findByRole('button', { name: 'Enable bo' })).toBeTruthy();
   });
 });

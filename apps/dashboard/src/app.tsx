@@ -11,6 +11,7 @@ import { LoginPage } from './pages/login.js';
 import { ReleaseDetailPage } from './pages/release-detail.js';
 import { ReleasesPage } from './pages/releases.js';
 import { TokensPage } from './pages/tokens.js';
+import { UsersPage } from './pages/users.js';
 import { ProjectProvider, useProject } from './project.js';
 import { Link, match, useRouter } from './router.js';
 import { can, SessionProvider, useSession } from './session.js';
@@ -23,10 +24,15 @@ const NAV = [
   ['/insights', 'Insights', 'viewer'],
   ['/audit', 'Audit log', 'viewer'],
   ['/tokens', 'Tokens', 'admin'],
+  ['/users', 'Users', 'admin'],
 ] as const;
+
+/** The pages a user's role may open (admin-only pages are hidden from others; the server refuses them anyway). */
+export const navFor = (user: Parameters<typeof can>[0]) => NAV.filter(([, , role]) => can(user, role));
 
 function Page() {
   const { path } = useRouter();
+  const { user } = useSession();
   const flag = match('/flags/:key', path);
   if (flag) return <FlagDetailPage key={flag['key']} flagKey={flag['key'] ?? ''} />;
   const release = match('/releases/:id', path);
@@ -37,6 +43,7 @@ function Page() {
   if (match('/insights', path)) return <InsightsPage />;
   if (match('/audit', path)) return <AuditPage />;
   if (match('/tokens', path)) return <TokensPage />;
+  if (match('/users', path)) return can(user, 'admin') ? <UsersPage /> : <FlagsPage />;
   if (match('/account', path)) return <AccountPage />;
   return <FlagsPage />;
 }
@@ -53,7 +60,7 @@ function Shell() {
       <header className="top">
         <strong className="brand">Wavegate</strong>
         <nav aria-label="Main">
-          {NAV.filter(([, , role]) => can(user, role)).map(([to, label]) => (
+          {navFor(user).map(([to, label]) => (
             <Link key={to} to={to}>
               {label}
             </Link>
