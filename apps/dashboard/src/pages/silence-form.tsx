@@ -52,51 +52,34 @@ export function SilenceForm({
     }
   };
   return (
-    <form className="panel" onSubmit={submit} aria-label="New silence">
+    <form className="row-form panel" onSubmit={submit} aria-label="New silence">
       <label>
-        Matchers (one a line, e.g. <code>severity="critical"</code>)
+        Matchers (one a line: name="v", !=, =~, !~)
         <textarea value={draft.matchers} onChange={(e) => set({ matchers: e.target.value })} rows={2} required />
       </label>
-      <fieldset>
-        <legend>Until</legend>
+      <label>
+        Ends
+        <select value={draft.until} onChange={(e) => set({ until: e.target.value as SilenceDraft['until'] })}>
+          <option value="duration">after a duration</option>
+          <option value="endsAt">at a time</option>
+        </select>
+      </label>
+      {draft.until === 'duration' ? (
         <label>
-          <input
-            type="radio"
-            name="silence-until"
-            checked={draft.until === 'duration'}
-            onChange={() => set({ until: 'duration' })}
-          />{' '}
-          for
-        </label>{' '}
+          Duration
+          <input value={draft.duration} onChange={(e) => set({ duration: e.target.value })} size={6} required />
+        </label>
+      ) : (
         <label>
-          <span className="sr-only">Duration</span>
-          <input
-            value={draft.duration}
-            onChange={(e) => set({ duration: e.target.value })}
-            disabled={draft.until !== 'duration'}
-            size={6}
-            placeholder="2h"
-          />
-        </label>{' '}
-        <label>
-          <input
-            type="radio"
-            name="silence-until"
-            checked={draft.until === 'endsAt'}
-            onChange={() => set({ until: 'endsAt' })}
-          />{' '}
-          until
-        </label>{' '}
-        <label>
-          <span className="sr-only">Ends at</span>
+          Ends at
           <input
             type="datetime-local"
             value={draft.endsAt}
             onChange={(e) => set({ endsAt: e.target.value })}
-            disabled={draft.until !== 'endsAt'}
+            required
           />
         </label>
-      </fieldset>
+      )}
       <label>
         Comment
         <input value={draft.comment} onChange={(e) => set({ comment: e.target.value })} required maxLength={1000} />
