@@ -217,6 +217,12 @@ describe('dashboard end to end', () => {
     });
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.getByRole('cell', { name: 'CHECKOUT_ERRORS' }).waitFor();
+    await page.getByLabel(/^Matchers/).fill('alertname="CHECKOUT_ERRORS"');
+    await page.getByLabel('Comment').fill('maintenance window');
+    await page.getByRole('button', { name: 'Create silence' }).click();
+    await page.getByRole('cell', { name: 'maintenance window' }).waitFor();
+    const silences = await admin('GET', '/api/v1/projects/shop/silences');
+    expect(silences.silences).toMatchObject([{ matchers: ['alertname="CHECKOUT_ERRORS"'], createdBy: 'admin' }]);
     await shot('alerts');
     await page.getByRole('link', { name: 'Insights' }).click();
     await page.getByRole('heading', { name: 'Insights (DORA)' }).waitFor();
