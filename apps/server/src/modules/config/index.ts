@@ -15,6 +15,9 @@
  * both `name` and `protected`. Every flag event carries, for each environment the document names, the
  * complete `FlagEnvironmentConfig` (an explicit offVariant included).
  */
+
+export * from './alerts.types.js';
+export { RESERVED_LABELS, renderAlertRule, validateAlertRule, validateAlertsSection } from './alerts-section.js';
 export { EMPTY_STATE, planApply } from './apply-plan.js';
 export { canonicalJson } from './canonical.js';
 export { configSchema, KEY_PATTERN } from './config.schema.js';
@@ -31,7 +34,5 @@ export {
   parseNotificationDuration,
   validateNotificationsSection,
 } from './notifications-section.js';
-export * from './alerts.types.js';
-export { RESERVED_LABELS, renderAlertRule, validateAlertRule, validateAlertsSection } from './alerts-section.js';
 export type * from './releases.types.js';
 export { documentReleases } from './releases-section.js';
