@@ -179,7 +179,11 @@ describe('dashboard end to end', () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('kind').fill('release.rolled_back');
     await page.getByRole('button', { name: 'Filter' }).click();
-    const row = page.getByRole('row').filter({ hasText: 'release:shop/checkout-rollout' });
+    // The unfiltered list may still be shown for a moment after the click: wait for the rolled-back row itself.
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: 'release.rolled_back' })
+      .filter({ hasText: 'release:shop/checkout-rollout' });
     await row.waitFor();
     expect(await row.textContent()).toMatch(/user:u_[0-9a-f]{16}/);
     await page.getByRole('button', { name: 'Verify chain' }).click();
