@@ -69,9 +69,22 @@ export interface ApplyOptions extends ServerOptions {
   dryRun?: boolean;
   prune?: boolean;
   json?: boolean;
+  /** Refused with an explanation: private receiver addresses are allowed by the server or per receiver. */
+  allowPrivateWebhooks?: boolean;
 }
 
+/**
+ * `--allow-private-webhooks` belongs to `wavegate serve`: the SSRF guard is the server's policy, which a client
+ * must not be able to switch off per request. In a config file a private address is allowed per receiver.
+ */
+export const APPLY_PRIVATE_WEBHOOKS_MESSAGE =
+  '--allow-private-webhooks is not an option of apply or diff: the server decides which addresses receivers may ' +
+  "reach. In a config file, allow a receiver's private host with `allowPrivateHosts: [host]` on that receiver " +
+  '(docs/alerting.md, "Private addresses"). For sending, and for PUT /api/v1/projects/:p/notifications, start the ' +
+  'server with `wavegate serve --allow-private-webhooks` (WAVEGATE_ALLOW_PRIVATE_WEBHOOKS=true).';
+
 async function sendApply(options: ApplyOptions, io: CliIo, dryRun: boolean): Promise<ApplyReply> {
+  if (options.allowPrivateWebhooks === true) throw new CliError(APPLY_PRIVATE_WEBHOOKS_MESSAGE, ExitCode.usage);
   const document = await readConfigFile(options.file, io);
   const client = new ApiClient(options, io);
   const query = `dryRun=${dryRun}${options.prune === true ? '&prune=true' : ''}`;

@@ -100,7 +100,9 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       .description('make the server match a config file (idempotent; prints what changed)')
       .requiredOption('-f, --file <file>', 'config file (YAML or JSON; - reads standard input)')
       .option('--dry-run', 'show what would change, change nothing')
-      .option('--prune', 'also archive flags and delete segments the file does not name'),
+      .option('--prune', 'also archive flags and delete segments the file does not name')
+      // Accepted only to explain where private receiver addresses are allowed (config-commands.ts).
+      .addOption(new Option('--allow-private-webhooks').hideHelp()),
   ).action(run((options) => applyCommand(options, io)));
 
   serverCommand(
@@ -108,7 +110,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       .command('diff')
       .description('show what `apply` would change; exit 0 when nothing, 2 when something')
       .requiredOption('-f, --file <file>', 'config file (YAML or JSON; - reads standard input)')
-      .option('--prune', 'include what --prune would archive and delete'),
+      .option('--prune', 'include what --prune would archive and delete')
+      .addOption(new Option('--allow-private-webhooks').hideHelp()),
   ).action(run((options) => diffCommand(options, io)));
 
   serverCommand(
