@@ -19,6 +19,11 @@ interface GateView {
     threshold?: number | null;
     effect?: 'absolute' | 'relative';
     firing?: { name: string; severity: string }[];
+    /** Prometheus gates: each query as sent and its answer (ADR 0008), or the error that stopped the reading. */
+    prometheus?: {
+      queries: { arm: string; role: string; query: string; value: number | null }[];
+      error?: string;
+    };
   };
 }
 
@@ -155,6 +160,25 @@ export function gateRows(decision: DecisionView): string[][] {
   return rows;
 }
 
+/** Prometheus gates' readings: per gate, one row per query (arm, role, value, the PromQL as sent). */
+export function prometheusLines(decision: DecisionView): string[] {
+  const lines: string[] = [];
+  for (const g of decision.gates) {
+    const reading = g.evidence.prometheus;
+    if (reading === undefined) continue;
+    lines.push(`Prometheus queries of ${g.gate} (as sent):`);
+    const rows = reading.queries.map((q) => [q.arm, q.role, q.value === null ? 'no series' : num(q.value), q.query]);
+    if (rows.length > 0)
+      lines.push(
+        ...table(rows)
+          .split('\n')
+          .map((l) => `  ${l}`),
+      );
+    if (reading.error !== undefined) lines.push(`  error: ${reading.error}`);
+  }
+  return lines;
+}
+
 function srmLine(srm: DecisionView['srm']): string {
   if (srm === null) return 'SRM: not checked (no control arm or no units yet)';
   const verdict = srm.mismatch ? 'MISMATCH' : 'ok';
@@ -189,6 +213,7 @@ export function renderStatus(release: ReleaseView, now: number): string {
           .split('\n')
           .map((l) => `  ${l}`),
       );
+    lines.push(...prometheusLines(decision).map((l) => `  ${l}`));
     lines.push(`  ${srmLine(decision.srm)}`);
     for (const warning of decision.warnings ?? []) lines.push(`  warning: ${warning}`);
   }
