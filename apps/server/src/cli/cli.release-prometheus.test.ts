@@ -138,7 +138,7 @@ describe('wavegate release status with Prometheus gates', () => {
       /Prometheus queries of p99 \(as sent\):\n {4}treatment\s+value\s+0\.125\s+max\(app_latency_p99\{flag="checkout",variant="on"\}\)\n/,
     );
     expect(text.out).toMatch(
-      new RegExp(`\\n {4}control\\s+numerator\\s+2\\s+${sentErrors?.replace(/[()[\]{}.+*?^$|\\]/g, '\\$&')}\\n`),
+      new RegExp(`\\n {4}control\\s+numerator\\s+2\\s+${String(sentErrors).replace(/[()[\]{}.+*?^$|\\]/g, '\\$&')}\\n`),
     );
     expect(text.out).toMatch(
       /treatment\s+denominator\s+1000\s+sum\(increase\(app_requests_total\{flag="checkout",variant="on"\}\[\d+s\]\)\)/,
