@@ -1,19 +1,22 @@
 // Metrics ingestion benchmark (issue 4, "Performance" (3): server ingestion ≥ 5,000 metric batches/s).
 //
 //   node bench/metrics-ingest.mjs [--batches 20000] [--connections 50] [--db pglite|postgres] [--buffered]
-//                                 [--server-main other/apps/server/dist/main.js]
+//                                 [--client raw|autocannon] [--server-main other/apps/server/dist/main.js]
 //
-// The built server (apps/server/dist, `npm run build` first) runs in a child process; autocannon posts `--batches`
-// distinct "Metrics batch v1" bodies (each: one 10 s window, 4 series — 2 flags × treatment/control — with
+// The built server (apps/server/dist, `npm run build` first) runs in a child process; the load generator (`raw`,
+// the default: bench/lib/metrics-load.mjs, a light keep-alive HTTP/1.1 client; or `autocannon`) posts `--batches`
+// distinct "Metrics batch v1" bodies, each a separate POST with its own batch id and Idempotency-Key (each: one 10 s window, 4 series — 2 flags × treatment/control — with
 // evaluations, a sparse HLL of 40 registers, 50 requests with a 20-bin latency sketch, one track() metric) over
 // loopback with `--connections` concurrent keep-alive connections, then checks that the server counted every
 // batch exactly once (exposures summed over the admin API equal what was posted). Bounded: it stops after N
-// batches, and a deadline kills everything. Prints batches/s and the request latency; asserts nothing about time.
+// batches, and a deadline kills everything. Prints batches/s, the request latency, the server's and the
+// generator's CPU per batch and the load average; asserts nothing about time.
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { postBatches } from './lib/metrics-load.mjs';
 import { call, cpuSeconds, ensureDatabase, startChild, stopChild } from './lib/server-harness.mjs';
 
 const { values: args } = parseArgs({
@@ -22,6 +25,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     db: { type: 'string', default: 'pglite' },
     buffered: { type: 'boolean', default: false },
+    client: { type: 'string', default: 'raw' },
     // Another build of the server (an A/B against an older commit): path to its dist/main.js.
     'server-main': { type: 'string' },
   },
@@ -77,27 +81,13 @@ try {
   const start = Math.floor(Date.now() / 10_000) * 10_000 - 60_000;
   const evaluationsPerBatch = 4 * 100;
   const body = bodyTemplate(start);
-  let sent = 0;
+  const load0 = loadavg()[0];
   const cpu0 = cpuSeconds(server.pid);
   const t0 = process.hrtime.bigint();
-  const result = await autocannon({
-    url: `${server.url}/api/client/metrics`,
-    connections: Number(args.connections),
-    amount: total,
-    requests: [
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          sent++;
-          return { ...req, body: body.replace('"BATCH_ID"', JSON.stringify(randomUUID())) };
-        },
-      },
-    ],
-  });
+  const run = await generate(`${server.url}/api/client/metrics`, token, body);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const serverCpuS = cpuSeconds(server.pid) - cpu0;
-  const ok = result['2xx'];
+  const ok = run.accepted;
 
   const counted = await exposures(server.url, admin, start);
   console.log(
@@ -105,21 +95,23 @@ try {
       {
         db: args.db,
         mode: args.buffered ? 'buffered (1 s flush)' : 'write-through (group commit)',
+        client: args.client,
         batches: total,
-        sent,
         accepted: ok,
-        non2xx: result.non2xx,
-        errors: result.errors,
+        statuses: run.statuses,
+        errors: run.errors,
         connections: Number(args.connections),
         seconds: Number(seconds.toFixed(2)),
         batchesPerSecond: Math.round(ok / seconds),
         // The server's own CPU per batch: what the machine's load (other processes) cannot inflate.
         serverCpuMsPerBatch: Number(((serverCpuS * 1000) / ok).toFixed(3)),
         batchesPerServerCpuSecond: Math.round(ok / serverCpuS),
-        latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+        // The load generator's own CPU (this process), on the same two cores as the server.
+        generatorCpuMsPerBatch: Number((run.cpuMs / total).toFixed(3)),
+        latencyMs: run.latencyMs,
         countedExactlyOnce: counted === ok * evaluationsPerBatch,
         bodyBytes: Buffer.byteLength(body),
-        loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
+        loadAverage1m: { start: Number(load0.toFixed(1)), end: Number(loadavg()[0].toFixed(1)) },
       },
       null,
       2,
@@ -128,6 +120,48 @@ try {
 } finally {
   await stopChild(server.child);
   clearTimeout(deadline);
+}
+
+/** Posts `total` distinct batches with the chosen client: { accepted, statuses, errors, latencyMs, cpuMs }. */
+async function generate(url, token, body) {
+  const connections = Number(args.connections);
+  const withId = (id) => body.replace('"BATCH_ID"', JSON.stringify(id));
+  if (args.client === 'raw') {
+    const run = await postBatches({
+      url,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: withId,
+      total,
+      connections,
+    });
+    const accepted = Object.entries(run.statuses).reduce((n, [s, c]) => n + (s.startsWith('2') ? c : 0), 0);
+    return { ...run, accepted };
+  }
+  if (args.client !== 'autocannon') throw new Error(`--client must be raw or autocannon, not ${args.client}`);
+  const cpu0 = process.cpuUsage();
+  const result = await autocannon({
+    url,
+    connections,
+    amount: total,
+    requests: [
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          const id = randomUUID();
+          return { ...req, headers: { ...req.headers, 'idempotency-key': id }, body: withId(id) };
+        },
+      },
+    ],
+  });
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    accepted: result['2xx'],
+    statuses: { '2xx': result['2xx'], non2xx: result.non2xx },
+    errors: result.errors,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 async function exposures(url, headers, start) {

@@ -1,0 +1,84 @@
+// A light HTTP/1.1 load generator for the metrics ingestion benchmark: `connections` keep-alive TCP connections,
+// one request in flight on each (no pipelining), every request a separate `POST` with its own batch id in the body
+// and in `Idempotency-Key` — what an SDK sends. Requests are written as pre-formatted bytes (the batch id is
+// spliced into a prepared body) and replies are framed by Content-Length, so the generator spends little CPU of
+// the machine it shares with the server. Bounded: it sends exactly `total` requests.
+import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+
+const HEADER_END = Buffer.from('\r\n\r\n');
+
+/**
+ * Posts `total` bodies made by `body(batchId)` to `url` (http://host:port/path). Resolves with counts per status,
+ * socket errors, the latency distribution (ms) and the generator's own CPU time (ms).
+ */
+export function postBatches({ url, headers, body, total, connections }) {
+  const { hostname, port, pathname } = new URL(url);
+  const head = (id, length) =>
+    `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: keep-alive\r\n` +
+    `${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}Idempotency-Key: ${id}\r\nContent-Length: ${length}\r\n\r\n`;
+  const statuses = {};
+  const latencies = new Float64Array(total);
+  let started = 0;
+  let finished = 0;
+  let errors = 0;
+  const cpu0 = process.cpuUsage();
+  return new Promise((resolve) => {
+    const done = () => {
+      const cpu = process.cpuUsage(cpu0);
+      const sorted = latencies.slice(0, finished).sort();
+      const at = (q) => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
+      resolve({
+        statuses,
+        errors,
+        latencyMs: { p50: at(0.5), p99: at(0.99), max: at(1) },
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      });
+    };
+    let open = connections;
+    const closeOne = () => {
+      if (--open === 0) done();
+    };
+    for (let c = 0; c < connections; c++) startConnection();
+
+    function startConnection() {
+      const socket = connect(Number(port), hostname);
+      socket.setNoDelay(true);
+      let pending = Buffer.alloc(0);
+      let sentAt = 0;
+      let index = -1;
+      const next = () => {
+        if (started >= total) {
+          socket.end();
+          return;
+        }
+        index = started++;
+        const id = randomUUID();
+        const payload = Buffer.from(body(id));
+        sentAt = performance.now();
+        socket.write(Buffer.concat([Buffer.from(head(id, payload.length)), payload]));
+      };
+      socket.once('connect', next);
+      socket.on('data', (chunk) => {
+        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        const end = pending.indexOf(HEADER_END);
+        if (end < 0) return;
+        const headText = pending.toString('latin1', 0, end);
+        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(headText)?.[1] ?? 0);
+        if (pending.length < end + 4 + length) return;
+        const status = headText.slice(9, 12);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        latencies[index] = performance.now() - sentAt;
+        finished++;
+        pending = pending.subarray(end + 4 + length);
+        next();
+      });
+      socket.on('error', () => {
+        errors++;
+      });
+      socket.on('close', closeOne);
+    }
+  });
+}
