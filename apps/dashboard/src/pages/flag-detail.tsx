@@ -11,6 +11,8 @@ import { useResource } from '../use-resource.js';
 import { RulesEditor } from './flag-rules.js';
 import type { FlagResource } from './flags.js';
 
+const NO_SEGMENTS: Segment[] = [];
+
 export function FlagDetailPage({ flagKey }: { flagKey: string }) {
   const { project, environments } = useProject();
   const { user } = useSession();
@@ -65,7 +67,7 @@ export function FlagDetailPage({ flagKey }: { flagKey: string }) {
                 <RulesEditor
                   flag={f}
                   env={env}
-                  segments={(segments.data?.segments ?? []).map((s) => s.key)}
+                  segments={segments.data?.segments ?? NO_SEGMENTS}
                   editable={can(user, 'editor') && !f.archived}
                   onSaved={setNotice}
                   onDraft={onDraft}

@@ -1,55 +1,61 @@
-import { type Flag, validateFlag } from '@wavegate/core';
+import { type Flag, type Segment, validateFlag } from '@wavegate/core';
 import { useEffect, useId, useMemo, useState } from 'react';
-import { api, enc } from '../api.js';
+import { ApiError, api, enc } from '../api.js';
+import { FieldContext } from '../components/rules/field.js';
+import { formPaths, groupProblems, JSON_PATHS, ownerOf, type PathProblem } from '../components/rules/problem-paths.js';
+import { type PlacedProblem, ProblemSummary } from '../components/rules/problem-summary.js';
+import { seenAttributes } from '../components/rules/rules-draft.js';
+import { RulesForm } from '../components/rules/rules-form.js';
+import { RulesJson } from '../components/rules/rules-json.js';
+import { VariantSelect } from '../components/rules/serve-editor.js';
+import { type ConfigValue, parseJsonDraft, useRulesDraft } from '../components/rules/use-rules-draft.js';
 import { ErrorBox } from '../components/states.js';
 import type { Environment } from '../project.js';
 import type { FlagEnvironmentConfig, FlagResource } from './flags.js';
 
+/** The JSON view's text (rules list, default serve). */
 export interface ConfigDraft {
   rules: string;
   serve: string;
 }
 
-export const RULE_TEMPLATE = {
-  conditions: [{ attribute: 'country', op: 'in', values: ['US'] }],
-  serve: { rollout: 10, stickiness: 'userId' },
-};
-
 /**
- * Parses the editor's text and checks it with `@wavegate/core`'s `validateFlag` — the same messages and paths
- * the server answers with — so a person sees every problem before saving.
+ * Checks a config draft with `@wavegate/core`'s `validateFlag` — the same messages and paths the server answers
+ * with (`rules[0].serve.rollout`) — so a person sees every problem before saving.
  */
-export function checkDraft(
+export function checkConfig(
   flag: FlagResource,
-  config: FlagEnvironmentConfig,
-  draft: ConfigDraft,
+  enabled: boolean,
+  value: ConfigValue,
   segments: string[],
-): { problems: { path: string; message: string }[]; value?: Flag } {
-  let rules: unknown;
-  let serve: unknown;
-  try {
-    rules = JSON.parse(draft.rules);
-  } catch (e) {
-    return { problems: [{ path: 'rules', message: `not JSON: ${(e as Error).message}` }] };
-  }
-  try {
-    serve = JSON.parse(draft.serve);
-  } catch (e) {
-    return { problems: [{ path: 'serve', message: `not JSON: ${(e as Error).message}` }] };
-  }
+): { problems: PathProblem[]; value?: Flag } {
   const candidate = {
     key: flag.key,
     type: flag.type,
     variants: flag.variants,
-    enabled: config.enabled,
-    rules,
-    serve,
-    offVariant: config.offVariant,
+    enabled,
+    rules: value.rules,
+    serve: value.serve,
+    offVariant: value.offVariant,
     ...(flag.salt === null ? {} : { salt: flag.salt }),
   };
   const result = validateFlag(candidate, { segments });
   return result.ok ? { problems: [], value: result.value } : { problems: result.problems };
 }
+
+/** {@link checkConfig} of the JSON view's text; text that is not JSON is a problem of its field. */
+export function checkDraft(
+  flag: FlagResource,
+  config: FlagEnvironmentConfig,
+  draft: ConfigDraft,
+  segments: string[],
+): { problems: PathProblem[]; value?: Flag } {
+  const parsed = parseJsonDraft(draft);
+  if (parsed.value === undefined) return { problems: parsed.problems };
+  return checkConfig(flag, config.enabled, { ...parsed.value, offVariant: config.offVariant }, segments);
+}
+
+const UNCONFIGURED: FlagEnvironmentConfig = { enabled: false, rules: [], serve: { variant: 'off' }, offVariant: 'off' };
 
 export function RulesEditor({
   flag,
@@ -61,37 +67,46 @@ export function RulesEditor({
 }: {
   flag: FlagResource;
   env: Environment;
-  segments: string[];
+  segments: readonly Segment[];
   editable: boolean;
   onSaved(message: string): void;
   onDraft(flag: Flag | undefined): void;
 }) {
-  const config = flag.environments[env.key] ?? {
-    enabled: false,
-    rules: [],
-    serve: { variant: 'off' },
-    offVariant: 'off',
-  };
-  const initial = useMemo(
-    () => ({ rules: JSON.stringify(config.rules, null, 2), serve: JSON.stringify(config.serve) }),
-    [config],
-  );
-  const [draft, setDraft] = useState<ConfigDraft>(initial);
+  const config = flag.environments[env.key] ?? UNCONFIGURED;
+  const draft = useRulesDraft(config);
   const [error, setError] = useState<Error | undefined>();
+  const [refused, setRefused] = useState<{ key: string; problems: PathProblem[] }>();
   const [busy, setBusy] = useState(false);
-  const rulesId = useId();
-  const problemsId = useId();
-  useEffect(() => setDraft(initial), [initial]);
-  const segmentKeys = segments.join('\n');
-  // Memoized on what it reads, so the draft handed to the preview keeps its identity between renders.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the segment list's content, not its identity
-  const check = useMemo(() => checkDraft(flag, config, draft, segments), [flag, config, draft, segmentKeys]);
-  useEffect(() => onDraft(check.value), [check.value, onDraft]);
-  const dirty = draft.rules !== initial.rules || draft.serve !== initial.serve;
+  const base = useId();
+  const summaryId = `${base}-summary`;
+  const segmentKeys = useMemo(() => segments.map((s) => s.key), [segments]);
+  const value = draft.parsed.value;
+  const check = useMemo(
+    () =>
+      value === undefined ? { problems: draft.parsed.problems } : checkConfig(flag, config.enabled, value, segmentKeys),
+    [flag, config.enabled, value, draft.parsed.problems, segmentKeys],
+  );
+  useEffect(() => {
+    onDraft(check.value);
+  }, [check.value, onDraft]);
+  const valueKey = JSON.stringify(value ?? null);
+  const serverProblems = refused !== undefined && refused.key === valueKey ? refused.problems : [];
+  const shown = draft.mode === 'form' && draft.form !== undefined ? formPaths(draft.form, flag.variants) : JSON_PATHS;
+  const placed: PlacedProblem[] = [
+    ...check.problems.map((p) => ({ ...p, source: 'core' as const, owner: ownerOf(p.path, shown) })),
+    ...serverProblems.map((p) => ({ ...p, source: 'server' as const, owner: ownerOf(p.path, shown) })),
+  ];
+  const byOwner = groupProblems(placed, shown);
+  const attributes = useMemo(
+    () => seenAttributes([...Object.values(flag.environments).map((c) => c.rules), value?.rules ?? []], segments),
+    [flag.environments, value?.rules, segments],
+  );
   const save = async () => {
+    if (value === undefined) return;
     setBusy(true);
     setError(undefined);
-    const body = { enabled: config.enabled, rules: JSON.parse(draft.rules), serve: JSON.parse(draft.serve) };
+    setRefused(undefined);
+    const body = { enabled: config.enabled, rules: value.rules, serve: value.serve, offVariant: value.offVariant };
     try {
       if (env.protected) {
         await api('POST', '/api/v1/change-requests', {
@@ -107,75 +122,80 @@ export function RulesEditor({
         onSaved(`Rules saved in ${env.key}.`);
       }
     } catch (e) {
+      if (e instanceof ApiError && e.problems.length > 0) setRefused({ key: valueKey, problems: e.problems });
       setError(e as Error);
     } finally {
       setBusy(false);
     }
   };
-  const addRule = () => {
-    try {
-      const rules = JSON.parse(draft.rules) as unknown[];
-      setDraft({ ...draft, rules: JSON.stringify([...rules, RULE_TEMPLATE], null, 2) });
-    } catch {
-      setError(new Error('fix the rules JSON before adding a rule'));
-    }
-  };
+  const attributesList = `${base}-attributes`;
   return (
-    <div className="panel">
-      <label htmlFor={rulesId}>Rules in {env.key} (JSON, first match wins)</label>
-      <textarea
-        id={rulesId}
-        className="code"
-        rows={Math.min(24, Math.max(6, draft.rules.split('\n').length + 1))}
-        value={draft.rules}
-        readOnly={!editable}
-        aria-describedby={problemsId}
-        aria-invalid={check.problems.length > 0}
-        onChange={(e) => setDraft({ ...draft, rules: e.target.value })}
-        spellCheck={false}
-      />
-      <label>
-        Default serve (JSON)
-        <input
-          className="code"
-          value={draft.serve}
-          readOnly={!editable}
-          onChange={(e) => setDraft({ ...draft, serve: e.target.value })}
-          spellCheck={false}
-        />
-      </label>
-      <div id={problemsId} aria-live="polite">
-        {check.problems.length === 0 ? (
-          <p className="ok small">Valid.</p>
-        ) : (
-          <ul className="problems">
-            {check.problems.map((p) => (
-              <li key={`${p.path}:${p.message}`}>
-                <code>{p.path || '(flag)'}</code> {p.message}
-              </li>
-            ))}
-          </ul>
+    <FieldContext.Provider value={{ base, byOwner }}>
+      <div className="panel rules-editor">
+        <fieldset className="view-toggle">
+          <legend className="sr-only">Editor view</legend>
+          <button type="button" aria-pressed={draft.mode === 'form'} onClick={draft.showForm}>
+            Form
+          </button>
+          <button type="button" aria-pressed={draft.mode === 'json'} onClick={draft.showJson}>
+            JSON
+          </button>
+        </fieldset>
+        {draft.blocked !== undefined && (
+          <p className="error" role="alert">
+            {draft.blocked}
+          </p>
+        )}
+        <datalist id={attributesList}>
+          {attributes.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
+        <fieldset className="editor-body" disabled={!editable} aria-describedby={summaryId}>
+          <legend className="sr-only">
+            Rules of {flag.key} in {env.key}
+          </legend>
+          {draft.mode === 'form' && draft.form !== undefined ? (
+            <RulesForm
+              form={draft.form}
+              onChange={draft.setForm}
+              env={env.key}
+              ctx={{ variants: flag.variants, flagType: flag.type, segments: segmentKeys, attributesList }}
+            />
+          ) : (
+            <RulesJson env={env.key} draft={draft.json} onChange={draft.setJson} />
+          )}
+          <VariantSelect
+            path="offVariant"
+            label="Off variant (served while the flag is off)"
+            value={draft.offVariant}
+            variants={flag.variants}
+            onChange={(v) => draft.setOffVariant(v ?? '')}
+          />
+        </fieldset>
+        <ProblemSummary problems={placed} id={summaryId} />
+        {error !== undefined && (
+          <ErrorBox
+            error={serverProblems.length > 0 ? new Error(`${error.message} (shown next to the fields)`) : error}
+            title="Not saved"
+          />
+        )}
+        {editable && (
+          <div className="actions">
+            <button type="button" onClick={draft.reset} disabled={!draft.dirty}>
+              Reset
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={!draft.dirty || busy || check.problems.length > 0}
+              onClick={save}
+            >
+              {env.protected ? 'Propose change' : 'Save rules'}
+            </button>
+          </div>
         )}
       </div>
-      <ErrorBox error={error} title="Not saved" />
-      {editable && (
-        <div className="actions">
-          <button type="button" onClick={addRule}>
-            Add rule
-          </button>
-          <button type="button" onClick={() => setDraft(initial)} disabled={!dirty}>
-            Reset
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={!dirty || busy || check.problems.length > 0}
-            onClick={save}
-          >
-            {env.protected ? 'Propose change' : 'Save rules'}
-          </button>
-        </div>
-      )}
-    </div>
+    </FieldContext.Provider>
   );
 }
