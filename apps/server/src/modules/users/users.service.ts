@@ -3,20 +3,30 @@ import type { Clock } from '../../platform/clock.js';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import { RateLimiter, type RateLimitPolicy } from '../../platform/rate-limit.js';
 import type { EventStore } from '../events/index.js';
+import { attemptKeys, type FailureWindow, type SqlLoginAttempts } from './login-attempts.store.js';
 import { decoyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password.js';
 import { newUserId, ROLES, type Role, type SessionRecord, type SqlUserStore, type UserRecord } from './users.store.js';
 
 export interface LoginLimits {
-  /** Login attempts per client IP. */
+  /** Login attempts per client IP, in this process (a cheap first line). */
   perIp: RateLimitPolicy;
-  /** Login attempts per login name (slows guessing one account from many addresses). */
+  /** Login attempts per login name, in this process (slows guessing one account from many addresses). */
   perLogin: RateLimitPolicy;
+  /** Failed sign-ins per client address (IPv6: per /64), counted in the database: shared by every replica. */
+  failuresPerIp: FailureWindow;
+  /** Failed sign-ins per login name (known or not), counted in the database: shared by every replica. */
+  failuresPerLogin: FailureWindow;
 }
 
-/** 10 attempts, then one every 6 s per IP; 5 attempts, then one a minute per login name. */
+/**
+ * Per process: 10 attempts, then one every 6 s per IP; 5 attempts, then one a minute per login name. Across all
+ * replicas: 50 failed sign-ins per address and 10 per login name in a 15-minute window.
+ */
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   perIp: { capacity: 10, refillPerSecond: 1 / 6 },
   perLogin: { capacity: 5, refillPerSecond: 1 / 60 },
+  failuresPerIp: { max: 50, windowSeconds: 900 },
+  failuresPerLogin: { max: 10, windowSeconds: 900 },
 };
 
 /** Sessions end 12 hours after login. */
@@ -43,16 +53,32 @@ function problem(path: string, code: string, message: string) {
   return { path, code, message };
 }
 
+function rateLimited(retryAfterSeconds: number): AppError {
+  return new AppError(ErrorCode.RATE_LIMITED, 'too many sign-in attempts; try again later', {
+    details: { retryAfterSeconds },
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  });
+}
+
 /** Users: creation, sign-in and sessions. Events name users only by id (`user:<id>`); PII stays in `people`. */
 export class UsersService {
   private readonly perIp: RateLimiter;
   private readonly perLogin: RateLimiter;
+  private readonly failures: { perIp: FailureWindow; perLogin: FailureWindow };
+  private readonly attempts: SqlLoginAttempts;
 
   constructor(private readonly deps: UsersServiceDeps) {
     const now = () => deps.clock.now().getTime();
     const limits = { ...DEFAULT_LOGIN_LIMITS, ...deps.loginLimits };
     this.perIp = new RateLimiter(limits.perIp, now);
     this.perLogin = new RateLimiter(limits.perLogin, now);
+    for (const w of [limits.failuresPerIp, limits.failuresPerLogin]) {
+      if (!(Number.isInteger(w.max) && w.max >= 1) || !(w.windowSeconds > 0)) {
+        throw new RangeError('a failure window needs an integer max >= 1 and windowSeconds > 0');
+      }
+    }
+    this.failures = { perIp: limits.failuresPerIp, perLogin: limits.failuresPerLogin };
+    this.attempts = deps.store.loginAttempts();
   }
 
   async create(input: NewUserInput, actor: string): Promise<UserRecord> {
@@ -152,7 +178,9 @@ export class UsersService {
 
   /**
    * Signs in: rate limited per IP and per login name (429 with Retry-After), the same 401 for an unknown name and
-   * a wrong password. Returns the session secret (for the cookie) and its CSRF token.
+   * a wrong password. Returns the session secret (for the cookie) and its CSRF token. Two limits: this process's
+   * token buckets (every attempt), then the failed sign-ins all replicas counted in the database; an attempt is
+   * counted there before its password is checked and given back unless the check fails.
    */
   async login(
     login: string,
@@ -164,18 +192,20 @@ export class UsersService {
       [this.perLogin, `login:${String(login).toLowerCase()}`],
     ] as const) {
       const decision = limiter.take(key);
-      if (!decision.allowed) {
-        throw new AppError(ErrorCode.RATE_LIMITED, 'too many sign-in attempts; try again later', {
-          details: { retryAfterSeconds: decision.retryAfterSeconds },
-          headers: { 'retry-after': String(decision.retryAfterSeconds) },
-        });
-      }
+      if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+    }
+    const keys = attemptKeys(ip, String(login), this.failures);
+    const shared = await this.attempts.reserve(keys, this.deps.clock.now());
+    if (!shared.allowed) {
+      await this.attempts.refund(keys);
+      throw rateLimited(shared.retryAfterSeconds);
     }
     const found = await this.deps.store.findByLogin(String(login));
     const ok = await verifyPassword(found?.passwordHash ?? (await decoyHash()), String(password));
     if (found === undefined || !ok || found.user.disabled) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'wrong login name or password');
     }
+    await this.attempts.refund(keys);
     const now = this.deps.clock.now();
     const secret = randomBytes(32).toString('base64url');
     const session: SessionRecord = {

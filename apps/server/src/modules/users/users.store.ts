@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../../platform/db.js';
 import { translateDbError } from '../../platform/db.js';
+import { SqlLoginAttempts } from './login-attempts.store.js';
 
 export const Role = { viewer: 'viewer', editor: 'editor', admin: 'admin' } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -68,6 +69,11 @@ export function newUserId(): string {
  */
 export class SqlUserStore {
   constructor(private readonly db: Db) {}
+
+  /** Failed sign-ins, in the same database (shared by every replica). */
+  loginAttempts(): SqlLoginAttempts {
+    return new SqlLoginAttempts(this.db);
+  }
 
   async count(): Promise<number> {
     const { rows } = await this.db.query<{ n: string | number }>('SELECT count(*) AS n FROM users');
