@@ -2,7 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { type AlertsModule, createAlertsModule, type PromqlSource } from './modules/alerts/index.js';
 import { registerAuditRoutes } from './modules/audit/index.js';
 import { registerBackupRoutes } from './modules/backup/index.js';
-import { type ChangeRequestsModule, createChangeRequestsModule } from './modules/change-requests/index.js';
+import {
+  type ChangeRequestsModule,
+  coveredOperation,
+  createChangeRequestsModule,
+} from './modules/change-requests/index.js';
 import { registerDashboardStatic, registerEventStream } from './modules/dashboard/index.js';
 import { registerEnvironmentRoutes } from './modules/environments/index.js';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
@@ -148,7 +152,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     events,
     clock,
     tokens: serving.tokens.authenticator,
-    isProtected: (p, env) => projection.state.projects[p]?.environments[env]?.protected === true,
+    changeRequestRequired: (method, url, body) => coveredOperation(projection.state, method, url, body),
   });
   const app = createHttpApp({
     ...(logger === undefined ? {} : { logger }),
@@ -167,7 +171,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   registerBackupRoutes(app, { db: deps.db, clock });
   registerPrivacyRoutes(app, { db: deps.db, events, clock });
   users.registerRoutes(app);
-  const changeRequests = createChangeRequestsModule({ events, executor, follow: (l) => projection.onApplied(l) });
+  const changeRequests = createChangeRequestsModule({
+    events,
+    executor,
+    clock,
+    onReleaseApplied: () => releaseLoop.poke(),
+    follow: (l) => projection.onApplied(l),
+  });
   await changeRequests.start();
   changeRequests.registerRoutes(app);
   registerEventStream(app, { follow: (l) => projection.onApplied(l) });

@@ -1,39 +1,49 @@
 import type { FastifyInstance } from 'fastify';
 import { actorOf, requireAuth } from '../../platform/http.js';
+import type { JsonObject } from '../events/index.js';
 import type { EnvironmentConfigInput } from '../flags/index.js';
-import { adminSchema } from '../projection/index.js';
-import type { ChangeRequestService, ProposeInput } from './change-request.service.js';
+import { adminSchema, keySchema } from '../projection/index.js';
+import { legacyConfigSchema, type Operation, operationSchema } from './change-request.operation.js';
+import type { ChangeRequestService } from './change-request.service.js';
 import type { ChangeRequestStatus } from './change-request.table.js';
 
-const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    enabled: { type: 'boolean' },
-    rules: { type: 'array', maxItems: 500, items: { type: 'object' } },
-    serve: { type: 'object' },
-    offVariant: { type: 'string' },
-  },
-} as const;
-
+// `{project, operation}`, or the body before operations: `{project, environment, flag, config}` (flag-environment).
 const proposeBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['project', 'environment', 'flag', 'config'],
+  required: ['project'],
   properties: {
-    project: { type: 'string', minLength: 1 },
+    project: keySchema,
+    operation: operationSchema,
     environment: { type: 'string', minLength: 1 },
     flag: { type: 'string', minLength: 1 },
-    config: configSchema,
+    config: legacyConfigSchema,
   },
+  oneOf: [{ required: ['operation'] }, { required: ['environment', 'flag', 'config'] }],
 } as const;
 
 const reviseBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['config'],
-  properties: { config: configSchema },
+  properties: { operation: operationSchema, config: legacyConfigSchema },
+  oneOf: [{ required: ['operation'] }, { required: ['config'] }],
 } as const;
+
+interface ProposeBody {
+  project: string;
+  operation?: Operation;
+  environment?: string;
+  flag?: string;
+  config?: EnvironmentConfigInput;
+}
+
+const operationOf = (body: ProposeBody): Operation =>
+  body.operation ?? {
+    kind: 'flag-environment',
+    flag: body.flag ?? '',
+    environment: body.environment ?? '',
+    config: body.config ?? {},
+  };
 
 type IdParams = { Params: { id: string } };
 
@@ -48,18 +58,26 @@ export function registerChangeRequestRoutes(app: FastifyInstance, service: Chang
   app.get<IdParams>('/api/v1/change-requests/:id', { preHandler: guard }, async (request) => ({
     changeRequest: service.get(request.params.id),
   }));
-  app.post<{ Body: ProposeInput }>(
+  app.post<{ Body: ProposeBody }>(
     '/api/v1/change-requests',
     { preHandler: guard, schema: { body: proposeBody } },
-    async (request, reply) =>
-      reply.code(201).send({ changeRequest: await service.propose(request.body, actorOf(request)) }),
+    async (request, reply) => {
+      const input = { project: request.body.project, operation: operationOf(request.body) };
+      return reply.code(201).send({ changeRequest: await service.propose(input, actorOf(request)) });
+    },
   );
-  app.put<IdParams & { Body: { config: EnvironmentConfigInput } }>(
+  app.put<IdParams & { Body: { operation?: Operation; config?: JsonObject } }>(
     '/api/v1/change-requests/:id',
     { preHandler: guard, schema: { body: reviseBody } },
-    async (request) => ({
-      changeRequest: await service.revise(request.params.id, request.body.config, actorOf(request)),
-    }),
+    async (request) => {
+      const { id } = request.params;
+      const { operation, config } = request.body;
+      const changeRequest =
+        operation === undefined
+          ? await service.reviseConfig(id, config ?? {}, actorOf(request))
+          : await service.revise(id, operation, actorOf(request));
+      return { changeRequest };
+    },
   );
   for (const action of ['approve', 'apply', 'close'] as const) {
     app.post<IdParams>(`/api/v1/change-requests/:id/${action}`, { preHandler: guard }, async (request) => ({

@@ -1,30 +1,42 @@
 import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../platform/clock.js';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import type { JsonObject, StoredEvent } from '../events/index.js';
-import { type EnvironmentConfigInput, requireFlag, setFlagEnvironment } from '../flags/index.js';
 import type { CommandExecutor, DomainState, PlannedEvent } from '../projection/index.js';
+import { isReleaseAction, type Operation } from './change-request.operation.js';
+import { type Base, baseOf, environmentOf, planOperation } from './change-request.plan.js';
 import { type ChangeRequest, ChangeRequestEvent, type ChangeRequestTable } from './change-request.table.js';
 
 export interface ProposeInput {
   project: string;
-  environment: string;
-  flag: string;
-  config: EnvironmentConfigInput;
+  operation: Operation;
+}
+
+export interface ChangeRequestServiceDeps {
+  table: ChangeRequestTable;
+  executor: CommandExecutor;
+  clock: Clock;
+  /** Called after an applied release operation (wakes the release loop). */
+  onReleaseApplied?: () => void;
 }
 
 const subject = (id: string) => `change-request:${id}`;
 
 /**
- * Change requests for protected environments: propose → another person approves → apply. The proposer cannot
- * approve their own request; a revision clears the approvals; applying checks the flag is still at the version the
- * proposal was based on (else 409: revise it) and appends the flag change and `change-request.applied` together.
+ * Change requests for protected environments: propose → another person approves → apply. An operation is
+ * validated at proposal by the same command as the direct request (its events discarded). The proposer cannot
+ * approve their own request; a revision clears the approvals; applying checks the target is still where the
+ * proposal found it (else 409: revise it) and appends the operation's events and `change-request.applied` together.
  * Every decision is taken inside the command executor, so two concurrent actions are decided one after the other.
  */
 export class ChangeRequestService {
-  constructor(
-    private readonly table: ChangeRequestTable,
-    private readonly executor: CommandExecutor,
-  ) {}
+  private readonly table: ChangeRequestTable;
+  private readonly executor: CommandExecutor;
+
+  constructor(private readonly deps: ChangeRequestServiceDeps) {
+    this.table = deps.table;
+    this.executor = deps.executor;
+  }
 
   list(filter: Parameters<ChangeRequestTable['list']>[0]): ChangeRequest[] {
     return this.table.list(filter);
@@ -39,20 +51,36 @@ export class ChangeRequestService {
   propose(input: ProposeInput, actor: string): Promise<ChangeRequest> {
     const id = `cr_${randomBytes(6).toString('hex')}`;
     return this.run(actor, id, (state) => {
-      const baseVersion = this.check(state, input);
-      const payload: JsonObject = { id, ...input, config: input.config as JsonObject, baseVersion };
+      const checked = this.check(state, input.project, input.operation, actor);
+      const payload: JsonObject = { id, project: input.project, ...checked };
       return [{ kind: ChangeRequestEvent.proposed, subject: subject(id), payload }];
     });
   }
 
-  revise(id: string, config: EnvironmentConfigInput, actor: string): Promise<ChangeRequest> {
+  /** The proposer replaces the operation (same kind); the approvals are cleared. */
+  revise(id: string, operation: Operation, actor: string): Promise<ChangeRequest> {
     return this.run(actor, id, (state) => {
       const cr = this.open(id);
       if (cr.proposedBy !== actor) throw new AppError(ErrorCode.FORBIDDEN, 'only the proposer may revise it');
-      const baseVersion = this.check(state, { ...cr, config });
-      const payload: JsonObject = { id, config: config as JsonObject, baseVersion };
+      if (operation.kind !== cr.operation.kind) {
+        throw AppError.validation(`a revision keeps the operation kind (${cr.operation.kind})`, [
+          { path: 'operation.kind', code: 'kind_changed', message: `must stay ${cr.operation.kind}` },
+        ]);
+      }
+      const payload: JsonObject = { id, ...this.check(state, cr.project, operation, actor) };
       return [{ kind: ChangeRequestEvent.revised, subject: subject(id), payload }];
     });
+  }
+
+  /** A flag-environment revision given as a config alone (the API before operations). */
+  reviseConfig(id: string, config: JsonObject, actor: string): Promise<ChangeRequest> {
+    const cr = this.get(id);
+    if (cr.operation.kind !== 'flag-environment') {
+      throw AppError.validation('only a flag-environment change request is revised with config alone', [
+        { path: 'config', code: 'use_operation', message: 'send {operation} for this change request' },
+      ]);
+    }
+    return this.revise(id, { ...cr.operation, config }, actor);
   }
 
   approve(id: string, actor: string): Promise<ChangeRequest> {
@@ -70,9 +98,17 @@ export class ChangeRequestService {
       if (cr.approvals.length === 0) {
         throw new AppError(ErrorCode.PRECONDITION_FAILED, 'the change request needs an approval by another person');
       }
-      const config = cr.config as EnvironmentConfigInput;
-      const change = setFlagEnvironment(state, cr.project, cr.flag, cr.environment, config, cr.baseVersion);
+      const base: Base = {
+        version: cr.baseVersion,
+        ...(cr.baseRelease === undefined ? {} : { release: cr.baseRelease }),
+      };
+      const change = planOperation(state, cr.project, cr.operation, base, { now: this.now(), actor });
       return [...change, { kind: ChangeRequestEvent.applied, subject: subject(id), payload: { id } }];
+    }).then((applied) => {
+      if (isReleaseAction(applied.operation) || applied.operation.kind === 'release-create') {
+        this.deps.onReleaseApplied?.();
+      }
+      return applied;
     });
   }
 
@@ -83,14 +119,29 @@ export class ChangeRequestService {
     });
   }
 
-  /** Validates the proposal against the current state; returns the flag version it is based on. */
-  private check(state: DomainState, input: Pick<ProposeInput, 'project' | 'environment' | 'flag'> & ProposeInput) {
-    const project = state.projects[input.project];
-    if (project === undefined) throw new AppError(ErrorCode.NOT_FOUND, `no project ${input.project}`);
-    const flag = requireFlag(project, input.flag);
-    // Validation only (every problem listed); the events are discarded.
-    setFlagEnvironment(state, input.project, input.flag, input.environment, input.config, flag.version);
-    return flag.version;
+  /**
+   * Validates an operation against the current state like the direct request (the events are discarded); returns
+   * the payload fields of a proposal or revision: the operation, its base, and the legacy flag-environment fields
+   * (`flag`, `environment`, `config`) that readers of the log before operations know.
+   */
+  private check(state: DomainState, project: string, operation: Operation, actor: string): JsonObject {
+    if (state.projects[project] === undefined) throw new AppError(ErrorCode.NOT_FOUND, `no project ${project}`);
+    const base = baseOf(state, project, operation);
+    planOperation(state, project, operation, base, { now: this.now(), actor });
+    const environment = environmentOf(state, project, operation);
+    const legacy: JsonObject =
+      operation.kind === 'flag-environment' ? { flag: operation.flag, config: operation.config as JsonObject } : {};
+    return {
+      operation: operation as unknown as JsonObject,
+      ...legacy,
+      ...(environment === undefined ? {} : { environment }),
+      baseVersion: base.version,
+      ...(base.release === undefined ? {} : { baseRelease: base.release as JsonObject }),
+    };
+  }
+
+  private now(): number {
+    return this.deps.clock.now().getTime();
   }
 
   private open(id: string): ChangeRequest {

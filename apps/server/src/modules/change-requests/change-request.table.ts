@@ -1,18 +1,24 @@
 import type { JsonObject } from '../events/index.js';
+import { flagOf, type Operation, operationOfPayload } from './change-request.operation.js';
 
 export const ChangeRequestStatus = { open: 'open', applied: 'applied', closed: 'closed' } as const;
 export type ChangeRequestStatus = (typeof ChangeRequestStatus)[keyof typeof ChangeRequestStatus];
 
-/** A proposed change of one flag's config in one protected environment. Users appear only as `user:<id>`. */
+/** A proposed operation on a project (protected environments). Users appear only as `user:<id>`. */
 export interface ChangeRequest {
   id: string;
   project: string;
-  environment: string;
-  flag: string;
-  /** The proposed environment config (fields of PUT …/environments/:env). */
-  config: JsonObject;
-  /** The flag version the proposal was based on; applying checks it is still current. */
+  operation: Operation;
+  /** The environment the operation acts in, when it acts in one (flag environment config, releases). */
+  environment?: string;
+  /** The flag it concerns, when it concerns one. */
+  flag?: string;
+  /** flag-environment only (as before operations): the proposed config (fields of PUT …/environments/:env). */
+  config?: JsonObject;
+  /** The target's version the proposal was based on; applying checks it is still current. */
   baseVersion: number;
+  /** Release actions: the release's position the proposal was based on (checked instead of its version). */
+  baseRelease?: { status: string; wave: number };
   status: ChangeRequestStatus;
   proposedBy: string;
   /** Actors who approved the current revision (reset by a revision). */
@@ -42,6 +48,22 @@ export const ChangeRequestEvent = {
   closed: 'change-request.closed',
 } as const;
 
+// The operation and the fields derived from it (environment, flag, and config for a flag-environment change).
+function described(operation: Operation, environment: unknown) {
+  const flag = flagOf(operation);
+  return {
+    operation,
+    ...(typeof environment === 'string' ? { environment } : {}),
+    ...(flag === undefined ? {} : { flag }),
+    ...(operation.kind === 'flag-environment' ? { config: operation.config as JsonObject } : {}),
+  };
+}
+
+function based(payload: JsonObject) {
+  const release = payload['baseRelease'] as ChangeRequest['baseRelease'] | undefined;
+  return { baseVersion: Number(payload['baseVersion']), ...(release === undefined ? {} : { baseRelease: release }) };
+}
+
 export const CHANGE_REQUEST_KINDS: readonly string[] = Object.values(ChangeRequestEvent);
 
 /**
@@ -58,14 +80,13 @@ export class ChangeRequestTable {
     if (current !== undefined && current.version >= event.seq) return;
     const touched = { updatedAt: event.time, version: event.seq };
     switch (event.kind) {
-      case ChangeRequestEvent.proposed:
+      case ChangeRequestEvent.proposed: {
+        const operation = operationOfPayload(payload);
         this.byId.set(payload.id, {
           id: payload.id,
           project: String(payload['project']),
-          environment: String(payload['environment']),
-          flag: String(payload['flag']),
-          config: payload['config'] as JsonObject,
-          baseVersion: Number(payload['baseVersion']),
+          ...described(operation, payload['environment']),
+          ...based(payload),
           status: 'open',
           proposedBy: event.actor,
           approvals: [],
@@ -74,17 +95,23 @@ export class ChangeRequestTable {
           ...touched,
         });
         return;
-      case ChangeRequestEvent.revised:
+      }
+      case ChangeRequestEvent.revised: {
         if (current === undefined) return;
+        const { id: _id, project: _p, environment: _e, flag: _f, config: _c, baseRelease: _b, ...rest } = current;
+        const operation = operationOfPayload(payload, current.operation);
         this.byId.set(payload.id, {
-          ...current,
-          config: payload['config'] as JsonObject,
-          baseVersion: Number(payload['baseVersion']),
+          id: current.id,
+          project: current.project,
+          ...rest,
+          ...described(operation, payload['environment'] ?? current.environment),
+          ...based(payload),
           approvals: [],
           revision: current.revision + 1,
           ...touched,
         });
         return;
+      }
       case ChangeRequestEvent.approved:
         if (current === undefined) return;
         this.byId.set(payload.id, { ...current, approvals: [...current.approvals, event.actor], ...touched });

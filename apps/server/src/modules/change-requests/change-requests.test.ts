@@ -74,7 +74,7 @@ describe('change requests on a protected environment', () => {
   it('refuses a direct change through a session and points to a change request', async () => {
     const r = await as(alice, 'POST', '/api/v1/projects/shop/flags/checkout/environments/production/enable');
     expect(r.statusCode).toBe(403);
-    expect(r.json().error.details).toEqual({ changeRequestRequired: true });
+    expect(r.json().error.details).toEqual({ changeRequestRequired: true, operation: 'flag-environment' });
   });
 
   it('lists every problem of an invalid proposal and records nothing', async () => {

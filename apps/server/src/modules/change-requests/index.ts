@@ -1,20 +1,27 @@
 /**
- * Change requests: how a dashboard user changes a protected environment (propose → another person approves →
- * apply). State is folded from `change-request.*` events; users appear only as `user:<id>`.
+ * Change requests: how a dashboard user changes what a protected environment serves (propose an operation →
+ * another person approves → apply; ADR 0013, 0015). State is folded from `change-request.*` events; users appear
+ * only as `user:<id>`.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../platform/clock.js';
 import type { EventStore, StoredEvent } from '../events/index.js';
 import type { CommandExecutor } from '../projection/index.js';
 import { registerChangeRequestRoutes } from './change-request.routes.js';
 import { ChangeRequestService } from './change-request.service.js';
 import { CHANGE_REQUEST_KINDS, ChangeRequestTable } from './change-request.table.js';
 
+export { coveredOperation } from './change-request.coverage.js';
+export { type Operation, OperationKind } from './change-request.operation.js';
 export { ChangeRequestService } from './change-request.service.js';
 export type { ChangeRequest } from './change-request.table.js';
 
 export interface ChangeRequestsModuleDeps {
   events: Pick<EventStore, 'read'>;
   executor: CommandExecutor;
+  clock: Clock;
+  /** Called after an applied release operation (wakes the release loop). */
+  onReleaseApplied?: () => void;
   /** Every committed batch, this replica's and others' (the projection's `onApplied`). Returns unsubscribe. */
   follow(listener: (events: readonly StoredEvent[]) => void): () => void;
 }
@@ -28,7 +35,12 @@ export interface ChangeRequestsModule {
 }
 
 export function createChangeRequestsModule(deps: ChangeRequestsModuleDeps): ChangeRequestsModule {
-  const service = new ChangeRequestService(new ChangeRequestTable(), deps.executor);
+  const service = new ChangeRequestService({
+    table: new ChangeRequestTable(),
+    executor: deps.executor,
+    clock: deps.clock,
+    ...(deps.onReleaseApplied === undefined ? {} : { onReleaseApplied: deps.onReleaseApplied }),
+  });
   let unsubscribe: (() => void) | undefined;
   return {
     service,

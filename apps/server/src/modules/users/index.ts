@@ -31,7 +31,8 @@ export interface UsersModuleDeps extends UsersOptions {
   clock: Clock;
   /** The token authenticator the session authenticator falls back to. */
   tokens: Authenticator;
-  isProtected(project: string, environment: string): boolean;
+  /** See SessionAuthDeps: the operation kind of a request a session must propose as a change request. */
+  changeRequestRequired(method: string, url: string, body: unknown): string | undefined;
 }
 
 export interface UsersModule {
@@ -60,7 +61,7 @@ export function createUsersModule(deps: UsersModuleDeps): UsersModule {
     authenticator: createSessionAuthenticator({
       tokens: deps.tokens,
       session: (secret) => service.session(secret),
-      isProtected: deps.isProtected,
+      changeRequestRequired: deps.changeRequestRequired,
       remember: (request, session, user) => sessions.set(request, { session, user }),
     }),
     async start() {

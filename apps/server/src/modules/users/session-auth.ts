@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import type { Authenticator, RequestAuth } from '../../platform/http.js';
-import { authorizeSession, flagEnvironmentTarget, isSafeMethod } from './session-policy.js';
+import { authorizeSession, isSafeMethod } from './session-policy.js';
 import type { SessionRecord, UserRecord } from './users.store.js';
 
 export const SESSION_COOKIE = 'wg_session';
@@ -28,8 +28,11 @@ export interface SessionAuthDeps {
   /** The token authenticator: requests with `Authorization` / `X-API-Key`, or with no session cookie, go there. */
   tokens: Authenticator;
   session(secret: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
-  /** Whether an environment is protected (changes through a session then need a change request). */
-  isProtected(project: string, environment: string): boolean;
+  /**
+   * The change-request operation kind a state-changing request stands for when it changes what a protected
+   * environment serves (a session must then propose it instead); undefined when it is applied directly.
+   */
+  changeRequestRequired(method: string, url: string, body: unknown): string | undefined;
   /** Remembers the session of a request (GET /api/v1/session answers its CSRF token). */
   remember(request: FastifyRequest, session: SessionRecord, user: UserRecord): void;
 }
@@ -65,12 +68,15 @@ async function sessionAuth(deps: SessionAuthDeps, request: FastifyRequest, secre
     }
   }
   authorizeSession(request.method, request.url, user.role);
-  const target = flagEnvironmentTarget(request.method, request.url);
-  if (target !== undefined && deps.isProtected(target.project, target.environment)) {
+  const operation = isSafeMethod(request.method)
+    ? undefined
+    : deps.changeRequestRequired(request.method, request.url, request.body);
+  if (operation !== undefined) {
     throw new AppError(
       ErrorCode.FORBIDDEN,
-      `environment ${target.environment} is protected: propose a change request (POST /api/v1/change-requests)`,
-      { details: { changeRequestRequired: true } },
+      `this changes a protected environment: propose a change request with operation ${operation} ` +
+        '(POST /api/v1/change-requests)',
+      { details: { changeRequestRequired: true, operation } },
     );
   }
   deps.remember(request, session, user);

@@ -15,7 +15,6 @@ const ADMIN_ONLY = [
   /^\/api\/v1\/hooks\//,
 ];
 const ADMIN_ONLY_CHANGES = [/^\/api\/v1\/projects$/, /^\/api\/v1\/projects\/[^/]+\/environments(\/|$)/];
-const FLAG_ENVIRONMENT = /^\/api\/v1\/projects\/([^/]+)\/flags\/([^/]+)\/environments\/([^/]+)(\/enable|\/disable)?$/;
 
 export const isSafeMethod = (method: string): boolean => SAFE_METHODS.has(method);
 
@@ -35,19 +34,4 @@ export function authorizeSession(method: string, url: string, role: Role): void 
   if (ADMIN_ONLY_CHANGES.some((re) => re.test(path))) {
     throw new AppError(ErrorCode.FORBIDDEN, `role ${role} may not change ${path} (admin only)`);
   }
-}
-
-/**
- * The project and environment a state-changing request to a flag's environment config targets, if it is one
- * (`PUT …/flags/:key/environments/:env`, `POST …/enable|disable`).
- */
-export function flagEnvironmentTarget(
-  method: string,
-  url: string,
-): { project: string; flag: string; environment: string } | undefined {
-  if (isSafeMethod(method)) return undefined;
-  const match = FLAG_ENVIRONMENT.exec(url.split('?')[0] ?? '');
-  if (match === null) return undefined;
-  const [, project, flag, environment] = match.map((part) => (part === undefined ? part : decodeURIComponent(part)));
-  return { project: project ?? '', flag: flag ?? '', environment: environment ?? '' };
 }

@@ -1,0 +1,4 @@
+import { openPgliteDb } from '../../platform/db-pglite.js';
+import { operationsSuite } from './change-requests.fixtures.js';
+
+operationsSuite('PGlite', async () => ({ db: await openPgliteDb() }));
