@@ -1,47 +1,18 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type GateView,
-  type LocalServer,
-  loadConfigFile,
-  runScenarios,
-  type ScenarioOutcome,
-  scaleDurations,
-  startLocalServer,
-} from 'wavegate/simulator';
+import { describe, expect, it } from 'vitest';
+import { gate, runHealthyAndFaulty } from '../lib/e2e-harness.js';
 import { chatService } from './service.js';
 
 // Server and SDKs on one clock 20× faster than real time; the file's 1 h / 2 h bake times become 20 s / 40 s of it.
-const SPEED = 20;
-const BAKE_SCALE = 20 / 3600;
-
-let server: LocalServer;
-let healthy: ScenarioOutcome;
-let faulty: ScenarioOutcome;
-
-beforeAll(async () => {
-  const doc = scaleDurations(
-    await loadConfigFile(fileURLToPath(new URL('./wavegate.yaml', import.meta.url))),
-    BAKE_SCALE,
-  );
-  server = await startLocalServer({ speed: SPEED });
-  [healthy, faulty] = (await runScenarios(
-    server,
-    [
-      { doc, services: [chatService()], ratePerSecond: 150, seed: 1 },
-      { doc, project: 'chat-widget-faulty', services: [chatService({ faulty: true })], ratePerSecond: 150, seed: 2 },
-    ],
-    { timeoutMs: 90_000 },
-  )) as [ScenarioOutcome, ScenarioOutcome];
-}, 120_000);
-afterAll(() => server?.close());
-
-const gate = (gates: GateView[], name: string) => gates.find((g) => g.gate === name)!;
+const run = runHealthyAndFaulty({
+  config: new URL('./wavegate.yaml', import.meta.url),
+  bakeScale: 20 / 3600,
+  service: chatService,
+});
 
 describe('chat-widget example (canary of a new answer pipeline)', () => {
   it('takes the healthy pipeline from a 10% canary to everyone, p95 under 2 s and errors under 1% at each step', () => {
-    expect(healthy.releases[0]!.status).toBe('completed');
-    const moves = healthy.decisions['answer-pipeline-canary']!.filter((d) => d.decision !== 'hold');
+    expect(run.healthy.releases[0]!.status).toBe('completed');
+    const moves = run.healthy.decisions['answer-pipeline-canary']!.filter((d) => d.decision !== 'hold');
     expect(moves.map((d) => [d.decision, d.wave, d.percentage])).toEqual([
       ['advance', 0, 50],
       ['advance', 1, 100],
@@ -61,11 +32,11 @@ describe('chat-widget example (canary of a new answer pipeline)', () => {
   });
 
   it('rolls the slow pipeline back from the canary on response time, with its p95 above 2 s', () => {
-    const release = faulty.releases[0]!;
+    const release = run.faulty.releases[0]!;
     expect(release.status).toBe('rolled_back');
     expect(release.wave).toBe(0);
     expect(release.percentage).toBe(0);
-    const rollback = faulty.decisions['answer-pipeline-canary']!.find((d) => d.decision === 'rollback')!;
+    const rollback = run.faulty.decisions['answer-pipeline-canary']!.find((d) => d.decision === 'rollback')!;
     const p95 = gate(rollback.gates, 'response-time');
     expect(p95.verdict).toBe('fail');
     expect(p95.evidence.estimate).toBeGreaterThan(2000);

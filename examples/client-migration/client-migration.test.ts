@@ -1,53 +1,18 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type GateView,
-  type LocalServer,
-  loadConfigFile,
-  runScenarios,
-  type ScenarioOutcome,
-  scaleDurations,
-  startLocalServer,
-} from 'wavegate/simulator';
+import { describe, expect, it } from 'vitest';
+import { gate, runHealthyAndFaulty } from '../lib/e2e-harness.js';
 import { clientAppService } from './service.js';
 
 // Server and SDKs on one clock 20× faster than real time; the file's 30-minute bake times become 20 s of it.
-const SPEED = 20;
-const BAKE_SCALE = 20 / 1800;
-
-let server: LocalServer;
-let healthy: ScenarioOutcome;
-let faulty: ScenarioOutcome;
-
-beforeAll(async () => {
-  const doc = scaleDurations(
-    await loadConfigFile(fileURLToPath(new URL('./wavegate.yaml', import.meta.url))),
-    BAKE_SCALE,
-  );
-  server = await startLocalServer({ speed: SPEED });
-  [healthy, faulty] = (await runScenarios(
-    server,
-    [
-      { doc, services: [clientAppService()], ratePerSecond: 150, seed: 1 },
-      {
-        doc,
-        project: 'client-migration-faulty',
-        services: [clientAppService({ faulty: true })],
-        ratePerSecond: 150,
-        seed: 2,
-      },
-    ],
-    { timeoutMs: 90_000 },
-  )) as [ScenarioOutcome, ScenarioOutcome];
-}, 120_000);
-afterAll(() => server?.close());
-
-const gate = (gates: GateView[], name: string) => gates.find((g) => g.gate === name)!;
+const run = runHealthyAndFaulty({
+  config: new URL('./wavegate.yaml', import.meta.url),
+  bakeScale: 20 / 1800,
+  service: clientAppService,
+});
 
 describe('client-migration example (blue/green)', () => {
   it('moves everyone to green through 10/30/50/100%, each move backed by the three relative gates', () => {
-    expect(healthy.releases[0]!.status).toBe('completed');
-    const moves = healthy.decisions['client-app-migration']!.filter((d) => d.decision !== 'hold');
+    expect(run.healthy.releases[0]!.status).toBe('completed');
+    const moves = run.healthy.decisions['client-app-migration']!.filter((d) => d.decision !== 'hold');
     expect(moves.map((d) => [d.decision, d.wave, d.percentage])).toEqual([
       ['advance', 0, 30],
       ['advance', 1, 50],
@@ -75,11 +40,11 @@ describe('client-migration example (blue/green)', () => {
   });
 
   it('rolls a broken green back in its first wave on page-load time or conversion, relative to blue', () => {
-    const release = faulty.releases[0]!;
+    const release = run.faulty.releases[0]!;
     expect(release.status).toBe('rolled_back');
     expect(release.wave).toBe(0);
     expect(release.percentage).toBe(0);
-    const rollback = faulty.decisions['client-app-migration']!.find((d) => d.decision === 'rollback')!;
+    const rollback = run.faulty.decisions['client-app-migration']!.find((d) => d.decision === 'rollback')!;
     const failed = rollback.gates.filter((g) => g.verdict === 'fail');
     expect(failed.length).toBeGreaterThan(0);
     for (const g of failed) {

@@ -1,36 +1,17 @@
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFile, type ReleaseDocument } from 'wavegate/simulator';
-import { type PromRun, runPromExample } from './prom-e2e.js';
+import { describe, expect, it } from 'vitest';
+import { gate, readingOf, releaseOf, runOnPrometheus } from '../lib/e2e-harness.js';
 import { kvService } from './service.js';
 
 // Real time, short waves: the file's bake times (30 min / 1 h / 1 h) become 2 s and minSamples 200, so the run takes
 // a few seconds per wave. Production meets a healthy AP build, staging a faulty one, at the same time.
-let run: PromRun;
-
-beforeAll(async () => {
-  const doc = (await loadConfigFile(fileURLToPath(new URL('./wavegate.yaml', import.meta.url)))) as ReleaseDocument;
-  for (const release of Object.values(doc.releases ?? {})) {
-    for (const wave of (release.waves ?? []) as { minBakeSeconds: number; minSamples?: number }[]) {
-      wave.minBakeSeconds = 2;
-      wave.minSamples = 200;
-    }
-  }
-  run = await runPromExample({
-    doc,
-    services: { production: kvService(), staging: kvService({ faulty: true }) },
-    ratePerSecond: 4000,
-    timeoutMs: 40_000,
-  });
-}, 90_000);
-
-const release = (id: string) => run.releases.find((r) => r.id === id)!;
-type Reading = { queries: { arm: string; role: string; query: string; value: number | null }[] };
-const readingOf = (g: { evidence: unknown }) => (g.evidence as { prometheus?: Reading }).prometheus;
+const run = runOnPrometheus({
+  config: new URL('./wavegate.yaml', import.meta.url),
+  services: { production: kvService(), staging: kvService({ faulty: true }) },
+});
 
 describe('kv-service example (gates on the store’s Prometheus metrics)', () => {
   it('completes AP mode in production through 10/50/100%, each advance backed by Prometheus numbers', () => {
-    const r = release('ap-mode-production');
+    const r = releaseOf(run, 'ap-mode-production');
     expect(r.status, r.reason ?? '').toBe('completed');
     expect(r.percentage).toBe(100);
     const moves = run.decisions['ap-mode-production']!.filter(
@@ -42,18 +23,17 @@ describe('kv-service example (gates on the store’s Prometheus metrics)', () =>
       ['complete', 2],
     ]);
     for (const d of moves) {
-      const gate = (name: string) => d.gates.find((g) => g.gate === name)!;
-      expect(gate('staleness').verdict).toBe('pass');
-      expect(gate('staleness').evidence.estimate).toBeLessThan(2);
-      expect(gate('circuit-breaker').evidence.estimate).toBe(0);
-      expect(gate('p99').verdict).toBe('pass');
-      expect(gate('p99').evidence.estimate).toBeLessThan(0.5);
-      const p99 = readingOf(gate('p99'))!;
-      expect(p99.queries[0]!.query).toContain(
-        'kv_request_duration_seconds_bucket{environment="production",variant="ap"}',
-      );
-      expect(p99.queries.find((q) => q.role === 'samples')!.value).toBeGreaterThanOrEqual(200);
-      const errors = gate('errors-vs-cp');
+      const staleness = gate(d.gates, 'staleness');
+      expect(staleness.verdict).toBe('pass');
+      expect(staleness.evidence.estimate).toBeLessThan(2);
+      expect(gate(d.gates, 'circuit-breaker').evidence.estimate).toBe(0);
+      const p99 = gate(d.gates, 'p99');
+      expect(p99.verdict).toBe('pass');
+      expect(p99.evidence.estimate).toBeLessThan(0.5);
+      const queries = readingOf(p99)!.queries;
+      expect(queries[0]!.query).toContain('kv_request_duration_seconds_bucket{environment="production",variant="ap"}');
+      expect(queries.find((q) => q.role === 'samples')!.value).toBeGreaterThanOrEqual(200);
+      const errors = gate(d.gates, 'errors-vs-cp');
       if (d.wave < 2) {
         expect(errors.verdict).toBe('pass');
         expect(errors.evidence.upper).toBeLessThan(0.02);
@@ -67,7 +47,7 @@ describe('kv-service example (gates on the store’s Prometheus metrics)', () =>
   });
 
   it('rolls AP mode back in staging in the first wave, with the failing Prometheus numbers', () => {
-    const r = release('ap-mode-staging');
+    const r = releaseOf(run, 'ap-mode-staging');
     expect(r.status).toBe('rolled_back');
     expect(r.percentage).toBe(0);
     expect(r.wave).toBe(0);
@@ -78,7 +58,7 @@ describe('kv-service example (gates on the store’s Prometheus metrics)', () =>
       expect(g.evidence.estimate ?? g.evidence.lower).toBeGreaterThan(g.evidence.threshold ?? 0);
       expect(readingOf(g)!.queries.every((q) => q.query.includes('environment="staging"'))).toBe(true);
     }
-    const breaker = rollback.gates.find((g) => g.gate === 'circuit-breaker')!;
+    const breaker = gate(rollback.gates, 'circuit-breaker');
     if (breaker.verdict === 'fail') expect(breaker.evidence.estimate).toBe(2);
   });
 
