@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './loopback.js';
 
 /**
  * Test harness: a real Prometheus (Debian's `/usr/bin/prometheus`) on 127.0.0.1, scraping the loopback targets a
@@ -54,14 +55,6 @@ export interface TestPrometheus {
   stop(): Promise<void>;
   /** Everything Prometheus wrote to stderr (for failure messages). */
   log(): string;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function configYaml(o: TestPrometheusOptions, ruleFiles: string[]): string {

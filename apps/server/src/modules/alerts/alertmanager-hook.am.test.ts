@@ -1,47 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAlertmanager, type TestAlertmanager } from '../../../test/support/alertmanager.js';
+import { until } from '../../../test/support/loopback.js';
 import { type AlertsT, RELEASES, setupAlerts, startRelease } from './alerts.fixtures.js';
 
 // Debian's prometheus-alertmanager, configured with Wavegate's hook as a webhook receiver, stops a release: the
 // payload Alertmanager really sends (version 4), with the token in http_config.authorization.
 
-const ALERTMANAGER = process.env['ALERTMANAGER_BIN'] ?? '/usr/bin/prometheus-alertmanager';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 let t: AlertsT;
-let am: { url: string; child: ChildProcess; dir: string } | undefined;
+let am: TestAlertmanager | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(ALERTMANAGER)) {
-    throw new Error(`${ALERTMANAGER} is missing: install Debian's prometheus-alertmanager (scripts/ci-packages.sh)`);
-  }
   t = await setupAlerts();
   await startRelease(t);
   const wavegate = await t.built.app.listen({ port: 0, host: '127.0.0.1' });
-  const dir = mkdtempSync(join(tmpdir(), 'wg-am-hook-'));
-  writeFileSync(
-    join(dir, 'am.yml'),
+  am = await startTestAlertmanager(
     [
       'route:',
       '  receiver: wavegate',
@@ -57,28 +29,10 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  const port = await freePort();
-  const child = spawn(
-    ALERTMANAGER,
-    [
-      `--config.file=${join(dir, 'am.yml')}`,
-      `--storage.path=${dir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' },
-  );
-  am = { url: `http://127.0.0.1:${port}`, child, dir };
-  await until('alertmanager ready', async () => ((await fetch(`${am!.url}/-/ready`)).ok ? true : undefined));
 });
 
 afterAll(async () => {
-  if (am !== undefined) {
-    const exited = new Promise((resolve) => am!.child.once('exit', resolve));
-    am.child.kill('SIGTERM');
-    await exited;
-    rmSync(am.dir, { recursive: true, force: true });
-  }
+  await am?.stop();
   await t?.close();
 });
 

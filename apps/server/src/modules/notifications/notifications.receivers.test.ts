@@ -1,104 +1,31 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAlertmanager } from '../../../test/support/alertmanager.js';
+import { until } from '../../../test/support/loopback.js';
+import { type SmtpSink, startSmtpSink } from '../../../test/support/smtp-sink.js';
 import { pagerDutyDedupKey } from './index.js';
 import { auth, notificationApp, startReceiver, transition } from './notifications.fixtures.js';
 
 type Ctx = Awaited<ReturnType<typeof notificationApp>>;
-const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 const ENV: Record<string, string> = {
   SLACK_URL: '',
   PD_KEY: 'pd-routing-key-0123',
   SMTP_PASSWORD: 'smtp-pass-4567',
 };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Waits for a condition (no fixed sleep), failing after `ms`. */
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function startAlertmanager(): Promise<{ url: string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'wg-am-'));
-  writeFileSync(join(dir, 'am.yml'), 'route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    ALERTMANAGER,
-    [
-      `--config.file=${join(dir, 'am.yml')}`,
-      `--storage.path=${dir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-    ],
-    { stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await until('alertmanager ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));
-  return {
-    url,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 let ctx: Ctx;
 let http: Awaited<ReturnType<typeof startReceiver>>;
-let smtp: SMTPServer;
-let smtpPort: number;
-const mails: { from: string; to: string[]; raw: string; user: string | undefined }[] = [];
+let smtp: SmtpSink;
 
 beforeAll(async () => {
   http = await startReceiver();
   ENV.SLACK_URL = `${http.url}/slack/T000/B000/XXXX`;
-  smtp = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    onAuth: (a, _session, cb) =>
-      a.password === ENV.SMTP_PASSWORD ? cb(null, { user: a.username }) : cb(new Error('bad password')),
-    onData: (stream, session, cb) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-          user: session.user as string | undefined,
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpSink({ password: () => ENV.SMTP_PASSWORD });
   ctx = await notificationApp({ env: (name) => ENV[name], externalUrl: 'https://wavegate.example.com' });
 });
 afterAll(async () => {
   await ctx?.close();
   await http?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 async function configure(receivers: Record<string, object>): Promise<void> {
@@ -160,25 +87,21 @@ describe('receivers', () => {
         type: 'email',
         to: ['oncall@example.com'],
         from: 'wavegate@example.com',
-        smtp: { host: '127.0.0.1', port: smtpPort, user: 'wavegate', password: { env: 'SMTP_PASSWORD' } },
+        smtp: { host: '127.0.0.1', port: smtp.port, user: 'wavegate', password: { env: 'SMTP_PASSWORD' } },
         ...loopback,
       },
     });
     await transition(ctx.app, ctx.clock, { rule: 'MAIL_RULE', to: 'firing', annotations });
     await step(0);
-    expect(mails).toHaveLength(1);
-    expect(mails[0]).toMatchObject({ from: 'wavegate@example.com', to: ['oncall@example.com'], user: 'wavegate' });
-    expect(mails[0]!.raw).toContain('Subject: [FIRING:1] MAIL_RULE');
-    expect(mails[0]!.raw).toContain('runbook: https://runbooks.example.com/errors');
-    expect(mails[0]!.raw).not.toContain(ENV.SMTP_PASSWORD);
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]).toMatchObject({ from: 'wavegate@example.com', to: ['oncall@example.com'], user: 'wavegate' });
+    expect(smtp.mails[0]!.raw).toContain('Subject: [FIRING:1] MAIL_RULE');
+    expect(smtp.mails[0]!.raw).toContain('runbook: https://runbooks.example.com/errors');
+    expect(smtp.mails[0]!.raw).not.toContain(ENV.SMTP_PASSWORD);
   });
 
   it("Alertmanager: POST /api/v2/alerts to Debian's prometheus-alertmanager; the alert shows in its GET", async () => {
-    if (!existsSync(ALERTMANAGER)) {
-      if (process.env.CI === 'true') throw new Error(`${ALERTMANAGER} is missing (scripts/ci-packages.sh installs it)`);
-      expect.fail(`${ALERTMANAGER} is not installed: apt-get install prometheus-alertmanager`);
-    }
-    const am = await startAlertmanager();
+    const am = await startTestAlertmanager('route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n');
     try {
       await configure({ am: { type: 'alertmanager', url: am.url, ...loopback } });
       await transition(ctx.app, ctx.clock, {
