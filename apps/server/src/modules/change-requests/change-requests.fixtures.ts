@@ -139,6 +139,11 @@ export function operationsSuite(name: string, open: () => Promise<{ db: Db; drop
         version: (await flag()).version,
       });
       expect(direct.statusCode, direct.body).toBe(200);
+      const configured = { key: 'banner', type: 'boolean', environments: { production: { enabled: true } } };
+      const refused = await as(alice, 'POST', `${SHOP}/flags`, configured);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.details).toEqual({ changeRequestRequired: true, operation: 'flag-environment' });
+      expect((await as(alice, 'POST', `${SHOP}/flags`, { key: 'banner', type: 'boolean' })).statusCode).toBe(201);
     });
 
     it('segment create, update and delete', async () => {
