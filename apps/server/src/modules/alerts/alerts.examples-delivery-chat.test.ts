@@ -1,65 +1,33 @@
-import { readFileSync } from 'node:fs';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocument } from '../config/index.js';
+import { type SmtpSink, startSmtpSink } from '../../../test/support/smtp-sink.js';
 import { batch, series } from '../metrics/metrics.fixtures.js';
 import { startReceiver } from '../notifications/notifications.fixtures.js';
-import { type AlertsT, manualTimer, setupAlerts } from './alerts.fixtures.js';
+import { type AlertsT, exampleDocument, handDrivenNotifications, setupAlerts } from './alerts.fixtures.js';
 
 // Issue #6: the seed alert set of examples/chat-widget/wavegate.yaml, end to end: warning → Slack, critical →
 // PagerDuty with escalation to the leads' e-mail after 15 min, info → the team's e-mail, all loopback (Slack and
 // PagerDuty on one HTTP receiver, e-mail on an smtp-server sink). The yaml is applied as is except the loopback
 // addresses: PagerDuty's `url`, the SMTP host/port, and allowPrivateHosts on those receivers.
 
-const yaml = readFileSync(new URL('../../../../../examples/chat-widget/wavegate.yaml', import.meta.url), 'utf8');
 const scope = { project: 'chat-widget', environment: 'production' };
 const env: Record<string, string> = { CHAT_WIDGET_PAGERDUTY_KEY: 'cw-pd-key', CHAT_WIDGET_SMTP_PASSWORD: 'cw-smtp' };
 const loopback = { allowPrivateHosts: ['127.0.0.1'] };
 
 let http: Awaited<ReturnType<typeof startReceiver>>;
-let smtp: SMTPServer;
-let smtpPort: number;
+let smtp: SmtpSink;
 let t: AlertsT;
-const mails: { to: string[]; raw: string; at: number }[] = [];
 
 beforeAll(async () => {
   http = await startReceiver();
   env.CHAT_WIDGET_SLACK_WEBHOOK_URL = `${http.url}/slack/T0/B0/X`;
-  smtp = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    onAuth: (a, _s, cb) =>
-      a.password === env.CHAT_WIDGET_SMTP_PASSWORD ? cb(null, { user: a.username }) : cb(new Error('bad password')),
-    onData: (stream, session, cb) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const to = session.envelope.rcptTo.map((r) => r.address);
-        mails.push({ to, raw: Buffer.concat(chunks).toString('utf8'), at: t.clock.now().getTime() });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as { port: number }).port;
-  t = await setupAlerts({
-    notifications: {
-      allowPrivateWebhooks: true,
-      timer: manualTimer,
-      run: false,
-      random: () => 0.5,
-      env: (n) => env[n],
-    },
-  });
+  smtp = await startSmtpSink({ password: () => env.CHAT_WIDGET_SMTP_PASSWORD, now: () => t.clock.now().getTime() });
+  t = await setupAlerts({ notifications: handDrivenNotifications(env) });
 });
 afterAll(async () => {
   await t?.close();
   await http?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
-
-type Receivers = Record<string, Record<string, unknown> & { smtp?: Record<string, unknown> }>;
 
 /** Advances 30 s, reports one 10 s window of rerank-v2 (200 questions, `errors` failed), runs both loops. */
 async function step(errors: number): Promise<void> {
@@ -82,19 +50,17 @@ async function step(errors: number): Promise<void> {
 
 const slack = () => http.received.filter((r) => r.path.startsWith('/slack/'));
 const pages = () => http.received.filter((r) => r.path === '/pd');
-const mailTo = (addr: string) => mails.filter((m) => m.to.includes(addr));
+const mailTo = (addr: string) => smtp.mails.filter((m) => m.to.includes(addr));
 
 describe('chat-widget: example alerts routed by severity, with escalation', () => {
   it('warning → Slack, critical → PagerDuty (warning inhibited), info → team e-mail, escalation → leads e-mail', async () => {
-    const parsed = parseDocument(yaml);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const doc = structuredClone(parsed.value) as unknown as { notifications: { receivers: Receivers } };
+    const doc = exampleDocument('chat-widget');
     const r = doc.notifications.receivers;
     Object.assign(r['oncall-pager']!, { url: `${http.url}/pd`, ...loopback });
     Object.assign(r['team-slack']!, loopback);
     for (const name of ['leads-email', 'team-email']) {
       Object.assign(r[name]!, loopback);
-      Object.assign(r[name]!.smtp!, { host: '127.0.0.1', port: smtpPort });
+      Object.assign(r[name]!.smtp!, { host: '127.0.0.1', port: smtp.port });
     }
     const applied = await t.call('POST', '/api/v1/apply', doc);
     expect(applied.statusCode, applied.body).toBe(200);
@@ -130,6 +96,6 @@ describe('chat-widget: example alerts routed by severity, with escalation', () =
     expect(team[0]!.raw).toContain('ANSWER_THROUGHPUT_INFO');
     expect(team[0]!.at - start).toBeGreaterThanOrEqual(15 * 60_000);
     expect(slack()).toHaveLength(1);
-    expect(mails.every((m) => !m.raw.includes('ANSWER_ERRORS_WARNING'))).toBe(true);
+    expect(smtp.mails.every((m) => !m.raw.includes('ANSWER_ERRORS_WARNING'))).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startTestExporter,
@@ -7,16 +6,14 @@ import {
   type TestPrometheus,
 } from '../../../test/support/prometheus.js';
 import { createPrometheusClient, instantSamples } from '../../platform/prometheus.js';
-import { parseDocument } from '../config/index.js';
 import { verifyWebhook } from '../notifications/index.js';
 import { startReceiver } from '../notifications/notifications.fixtures.js';
-import { type AlertsT, manualTimer, setupAlerts } from './alerts.fixtures.js';
+import { type AlertsT, exampleDocument, handDrivenNotifications, manualTimer, setupAlerts } from './alerts.fixtures.js';
 
 // Issue #6: a PromQL rule of examples/kv-service/wavegate.yaml end to end: a real Prometheus scrapes a loopback
 // exporter whose circuit-breaker gauge the test drives; CIRCUIT_BREAKER_OPEN (>= 2 for 1m) fires and reaches the
 // loopback webhook, signed. The yaml is applied as is except loopback URLs for PagerDuty and Alertmanager.
 
-const yaml = readFileSync(new URL('../../../../../examples/kv-service/wavegate.yaml', import.meta.url), 'utf8');
 const SECRET = 'kv-webhook-secret-89';
 const env: Record<string, string> = { KV_WEBHOOK_SECRET: SECRET, KV_PAGERDUTY_KEY: 'kv-pd' };
 const loopback = { allowPrivateHosts: ['127.0.0.1'] };
@@ -39,13 +36,7 @@ beforeAll(async () => {
   t = await setupAlerts(
     {
       alerts: { timer: manualTimer, prometheus: instantSamples(client) },
-      notifications: {
-        allowPrivateWebhooks: true,
-        timer: manualTimer,
-        run: false,
-        random: () => 0.5,
-        env: (n) => env[n],
-      },
+      notifications: handDrivenNotifications(env),
     },
     Date.now(),
   );
@@ -59,11 +50,7 @@ afterAll(async () => {
 
 describe('kv-service: a PromQL example rule delivered to the loopback webhook', () => {
   it('fires CIRCUIT_BREAKER_OPEN after its 1m and posts it, signed, to the webhook', async () => {
-    const parsed = parseDocument(yaml);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const doc = structuredClone(parsed.value) as unknown as {
-      notifications: { receivers: Record<string, Record<string, unknown>> };
-    };
+    const doc = exampleDocument('kv-service');
     const r = doc.notifications.receivers;
     Object.assign(r['kv-pager']!, { url: `${http.url}/pd`, ...loopback });
     Object.assign(r['kv-alertmanager']!, { url: `${http.url}/am`, ...loopback });

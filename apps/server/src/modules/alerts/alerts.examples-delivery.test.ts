@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDocument } from '../config/index.js';
 import { batch, series } from '../metrics/metrics.fixtures.js';
 import { verifyWebhook } from '../notifications/index.js';
 import { type Received, startReceiver } from '../notifications/notifications.fixtures.js';
-import { type AlertsT, manualTimer, setupAlerts } from './alerts.fixtures.js';
+import { type AlertsT, exampleDocument, handDrivenNotifications, setupAlerts } from './alerts.fixtures.js';
 
 // Issue #6: the seed alert set of examples/batch-patches/wavegate.yaml, end to end. The example's yaml is applied
 // as is; only the PagerDuty receiver gets a loopback `url` (the yaml leaves it at the real Events API) and the
@@ -13,7 +11,6 @@ import { type AlertsT, manualTimer, setupAlerts } from './alerts.fixtures.js';
 
 const SECRET = 'batch-patches-webhook-secret-0123';
 const PD_KEY = 'batch-patches-pd-key-4567';
-const yaml = readFileSync(new URL('../../../../../examples/batch-patches/wavegate.yaml', import.meta.url), 'utf8');
 const scope = { project: 'batch-patches', environment: 'production' };
 
 let http: Awaited<ReturnType<typeof startReceiver>>;
@@ -23,15 +20,7 @@ const env: Record<string, string> = { BATCH_PATCHES_WEBHOOK_SECRET: SECRET, BATC
 beforeAll(async () => {
   http = await startReceiver();
   env.BATCH_PATCHES_WEBHOOK_URL = `${http.url}/team`;
-  t = await setupAlerts({
-    notifications: {
-      allowPrivateWebhooks: true,
-      timer: manualTimer,
-      run: false,
-      random: () => 0.5,
-      env: (n) => env[n],
-    },
-  });
+  t = await setupAlerts({ notifications: handDrivenNotifications(env) });
 });
 afterAll(async () => {
   await t?.close();
@@ -80,11 +69,7 @@ async function step(ms: number, errors: number, violations = 0): Promise<void> {
 
 describe('batch-patches: example alerts delivered to loopback receivers', () => {
   it('pages the criticals, posts signed webhooks, inhibits the warning and sends the resolutions', async () => {
-    const parsed = parseDocument(yaml);
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const doc = structuredClone(parsed.value) as unknown as {
-      notifications: { receivers: Record<string, { type: string }> };
-    };
+    const doc = exampleDocument('batch-patches');
     const pager = doc.notifications.receivers['oncall-pager']!;
     expect(pager.type).toBe('pagerduty');
     Object.assign(pager, { url: `${http.url}/pd`, allowPrivateHosts: ['127.0.0.1'] });

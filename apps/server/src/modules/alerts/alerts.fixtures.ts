@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { testAuthenticator } from '../../../test/admin/harness.js';
@@ -7,6 +8,7 @@ import type { Db } from '../../platform/db.js';
 import { openPgliteDb } from '../../platform/db-pglite.js';
 import { createMetrics } from '../../platform/metrics.js';
 import { migrate } from '../../platform/migrate.js';
+import { parseDocument } from '../config/index.js';
 import { batch, series } from '../metrics/metrics.fixtures.js';
 import type { LoopTimer } from '../releases/index.js';
 
@@ -118,3 +120,23 @@ export const errorRateRule = (over: Record<string, unknown> = {}) => ({
   annotations: { summary: 'error rate {{ $value }} on {{ $labels.flag }}' },
   ...over,
 });
+
+/** Notification options for tests that run the dispatcher by hand: loopback webhooks allowed, no jitter. */
+export const handDrivenNotifications = (env: Record<string, string>): AppDeps['notifications'] => ({
+  allowPrivateWebhooks: true,
+  timer: manualTimer,
+  run: false,
+  random: () => 0.5,
+  env: (n) => env[n],
+});
+
+/** A receiver of an example's `notifications` section, as parsed (its `smtp` block for e-mail receivers). */
+export type ExampleReceiver = Record<string, unknown> & { type?: string; smtp?: Record<string, unknown> };
+
+/** `examples/<example>/wavegate.yaml` parsed as the server parses it, as a copy the test may point at loopback. */
+export function exampleDocument(example: string): { notifications: { receivers: Record<string, ExampleReceiver> } } {
+  const yaml = readFileSync(new URL(`../../../../../examples/${example}/wavegate.yaml`, import.meta.url), 'utf8');
+  const parsed = parseDocument(yaml);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return structuredClone(parsed.value) as unknown as { notifications: { receivers: Record<string, ExampleReceiver> } };
+}
