@@ -105,20 +105,76 @@ describe('dashboard end to end', () => {
     await page.getByText('● live').waitFor();
   });
 
-  it('creates a flag, adds a rule with the core checking it, and toggles it in production', async () => {
+  it('creates a flag, adds a rule with the form (the core checking it), and toggles it in production', async () => {
     await page.getByText('New flag').click();
     await page.getByLabel('Key').fill('checkout-v2');
     await page.getByLabel('Description').fill('New checkout flow');
     await page.getByRole('button', { name: 'Create flag' }).click();
     await page.getByRole('link', { name: 'checkout-v2' }).click();
     await page.getByRole('tab', { name: /^production/ }).click();
-    const rules = page.getByLabel('Rules in production (JSON, first match wins)');
-    await rules.fill('[{"id": "everyone", "serve": {"rollout": 150, "variant": "on"}}]');
-    await page.locator('.problems').getByText('rollout').waitFor();
-    await rules.fill('[{"id": "everyone", "serve": {"rollout": 0, "variant": "on"}}]');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    // Focus moves to the new rule's first input: the id is typed without a click.
+    await page.keyboard.type('everyone');
+    const rule = page.getByRole('region', { name: /^Rule 1/ });
+    expect(await rule.getByLabel(/^Rule id/).inputValue()).toBe('everyone');
+    const serve = rule.getByRole('group', { name: 'Serve' });
+    await serve.getByLabel('Serves').selectOption('rollout');
+    const percentage = serve.getByLabel('Percentage (0–100)');
+    await percentage.fill('150');
+    await page.getByRole('button', { name: 'rules[0].serve.rollout' }).waitFor();
+    expect(await percentage.getAttribute('aria-invalid')).toBe('true');
+    const messages = await percentage.getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${messages}"]`).textContent()).toMatch(/rollout is a percentage 0–100/);
+    expect(await page.getByRole('button', { name: 'Save rules' }).isDisabled()).toBe(true);
+    await page.locator('.rules-editor').screenshot({ path: `${SHOTS}flag-rules-problem.png` });
+    await percentage.fill('0');
     await page.getByText('Valid.').waitFor();
+    // The JSON view shows the same rule, and the form comes back from it unchanged.
+    await page.getByRole('button', { name: 'JSON' }).click();
+    const json = await page.getByLabel('Rules in production (JSON, first match wins)').inputValue();
+    expect(JSON.parse(json)).toEqual([{ conditions: [], serve: { rollout: 0, variant: 'on' }, id: 'everyone' }]);
+    await page.getByRole('button', { name: 'Form' }).click();
+    expect(await rule.getByLabel('Percentage (0–100)').inputValue()).toBe('0');
     await page.getByRole('button', { name: 'Save rules' }).click();
     await page.getByText('Rules saved in production.').waitFor();
+    // A fuller rule in development, mostly from the keyboard; shown, then reset (not saved).
+    await page.getByRole('tab', { name: /^development/ }).click();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.keyboard.type('beta-eu');
+    const beta = page.getByRole('region', { name: /^Rule 1/ });
+    await beta.getByRole('button', { name: 'Add condition' }).click();
+    await page.keyboard.type('country');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('DE\nFR');
+    await beta.getByRole('button', { name: 'Add condition' }).click();
+    await page.keyboard.type('appVersion');
+    await page.keyboard.press('Tab');
+    await beta.getByRole('group', { name: 'Condition 2' }).getByLabel('Operator').selectOption('semverGte');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2.4.0');
+    const split = beta.getByRole('group', { name: 'Serve' });
+    await split.getByLabel('Serves').selectOption('split');
+    await split.getByLabel('Bucket by attribute').fill('accountId');
+    await split.getByLabel('Weight of on (%)').fill('30');
+    await split.getByText('weights sum to 80, not 100').waitFor();
+    await split.getByLabel('Weight of off (%)').fill('70');
+    await page.getByText('Valid.').waitFor();
+    await page.getByRole('button', { name: 'JSON' }).click();
+    expect(JSON.parse(await page.getByLabel('Rules in development (JSON, first match wins)').inputValue())).toEqual([
+      {
+        id: 'beta-eu',
+        conditions: [
+          { attribute: 'country', op: 'in', values: ['DE', 'FR'] },
+          { attribute: 'appVersion', op: 'semverGte', values: ['2.4.0'] },
+        ],
+        serve: { split: { on: 30, off: 70 }, stickiness: 'accountId' },
+      },
+    ]);
+    await page.getByRole('button', { name: 'Form' }).click();
+    await page.locator('.rules-editor').screenshot({ path: `${SHOTS}flag-rules-form.png` });
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.getByText('No rules: everyone gets the default serve.').waitFor();
     await page.getByRole('link', { name: '← Flags' }).click();
     // Keyboard: a page change moves focus to the content, Tab goes on to its first control; a switch takes Space.
     await page.waitForFunction(() => document.activeElement?.id === 'main');
@@ -131,7 +187,10 @@ describe('dashboard end to end', () => {
       () => document.querySelector('[aria-label="checkout-v2 in production"]')?.getAttribute('aria-checked') === 'true',
     );
     const flag = await admin('GET', '/api/v1/projects/shop/flags/checkout-v2');
-    expect(flag.environments.production).toMatchObject({ enabled: true, rules: [{ serve: { rollout: 0 } }] });
+    expect(flag.environments.production).toMatchObject({
+      enabled: true,
+      rules: [{ id: 'everyone', conditions: [], serve: { rollout: 0, variant: 'on' } }],
+    });
     await page.getByRole('switch', { name: 'checkout-v2 in eu-production' }).click();
     await page.getByRole('dialog').getByText('is protected').waitFor();
     await shot('flags-protected-confirm');
@@ -199,8 +258,20 @@ describe('dashboard end to end', () => {
     await shot('tokens');
     await page.getByRole('link', { name: 'Flags', exact: true }).click();
     await page.getByRole('link', { name: 'checkout-v2' }).click();
-    await page.getByText('Serves', { exact: false }).waitFor();
+    await page.getByRole('tab', { name: /^production/ }).click();
+    // The preview evaluates the unsaved form (the flag is on in production): nobody at 0%, everyone at 100%.
+    const serves = (variant: string) =>
+      page.waitForFunction(
+        (text) => document.querySelector('output.preview')?.textContent?.startsWith(text) === true,
+        `Serves ${variant} =`,
+      );
+    const percentage = page.getByRole('region', { name: /^Rule 1/ }).getByLabel('Percentage (0–100)');
+    await serves('off');
+    await percentage.fill('100');
+    await serves('on');
     await shot('flag-detail');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await serves('off');
     await page.getByRole('link', { name: 'Flags', exact: true }).click();
     await page.getByRole('switch', { name: 'checkout-v2 in eu-production' }).click();
     await page.getByLabel('Type eu-production to confirm').fill('eu-production');
@@ -236,6 +307,13 @@ describe('dashboard end to end', () => {
     await page.getByRole('link', { name: 'Flags', exact: true }).click();
     await page.getByRole('switch', { name: 'checkout-v2 in production' }).waitFor();
     await shot('flags-phone');
+    await page.getByRole('link', { name: 'checkout-v2' }).click();
+    await page.getByRole('tab', { name: /^production/ }).click();
+    const editor = page.locator('.rules-editor');
+    await editor.getByRole('region', { name: /^Rule 1/ }).waitFor();
+    const box = await editor.boundingBox();
+    expect(box !== null && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    await shot('flag-detail-phone');
   });
 
   it('changes the own password: signed out, then in with the new one', async () => {

@@ -165,13 +165,15 @@ export function RulesEditor({
           ) : (
             <RulesJson env={env.key} draft={draft.json} onChange={draft.setJson} />
           )}
-          <VariantSelect
-            path="offVariant"
-            label="Off variant (served while the flag is off)"
-            value={draft.offVariant}
-            variants={flag.variants}
-            onChange={(v) => draft.setOffVariant(v ?? '')}
-          />
+          <div className="off-variant">
+            <VariantSelect
+              path="offVariant"
+              label="Off variant (served while the flag is off)"
+              value={draft.offVariant}
+              variants={flag.variants}
+              onChange={(v) => draft.setOffVariant(v ?? '')}
+            />
+          </div>
         </fieldset>
         <ProblemSummary problems={placed} id={summaryId} />
         {error !== undefined && (

@@ -256,6 +256,30 @@ describe('structured rules editor', () => {
   });
 });
 
+describe('protected environment', () => {
+  it('proposes the form as a change request instead of saving it', async () => {
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => new Response('{}', { status: 201 }));
+    vi.stubGlobal('fetch', fetch);
+    const { onSaved } = renderEditor(flagWith(), { ...production, protected: true });
+    fireEvent.click(screen.getByRole('button', { name: 'Add rule' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Propose change' })));
+    const [url, init] = fetch.mock.calls[0]!;
+    expect([url, init.method]).toEqual(['/api/v1/change-requests', 'POST']);
+    expect(JSON.parse(String(init.body))).toEqual({
+      project: 'shop',
+      environment: 'production',
+      flag: 'checkout-v2',
+      config: {
+        enabled: true,
+        rules: [{ conditions: [], serve: { variant: 'on' } }],
+        serve: { variant: 'off' },
+        offVariant: 'off',
+      },
+    });
+    expect(onSaved).toHaveBeenCalledWith(expect.stringMatching(/^Change request proposed for production/));
+  });
+});
+
 describe('problem paths', () => {
   it("places every path at the form's nearest field", () => {
     expect(parentPath('rules[0].serve.split["a b"]')).toBe('rules[0].serve.split');

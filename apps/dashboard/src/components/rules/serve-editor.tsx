@@ -4,8 +4,8 @@ import { isRecord, type Json } from './rules-draft.js';
 
 const KIND_LABELS: Record<ServeKind, string> = {
   variant: 'one variant',
-  rollout: 'a percentage rollout of one variant',
-  split: 'a split by weights',
+  rollout: 'a rollout (%)',
+  split: 'a split (weights)',
 };
 
 /** Weights in thousandths of a percent, as equal as can be, summing to exactly 100. */

@@ -54,10 +54,16 @@ export function SegmentPicker({
 }) {
   const { id, aria } = useField(path);
   const keys = [...new Set([...segments, ...selected])];
+  if (keys.length === 0) {
+    return (
+      <p id={id} tabIndex={-1} className="muted small field">
+        {legend}: this project has no segments.
+      </p>
+    );
+  }
   return (
     <fieldset id={id} tabIndex={-1} className="field segment-picker" {...aria}>
       <legend>{legend}</legend>
-      {keys.length === 0 && <span className="muted small">This project has no segments.</span>}
       {keys.map((key) => (
         <label key={key} className="inline">
           <input
