@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logging.js';
 import type { CommandExecutor, Projection } from '../projection/index.js';
 import { type LoopTimer, systemTimer } from '../releases/index.js';
-import { AlertState } from './alert.reducer.js';
+import { AlertEventKind, AlertState } from './alert.reducer.js';
 import { planActions } from './alert-actions.js';
 import { type EvaluationSources, evaluateRule } from './alert-evaluate.js';
 import { stillValid, transitionsOf } from './alert-transitions.js';
@@ -21,7 +21,10 @@ export interface AlertLoopDeps extends EvaluationSources {
 
 export interface AlertRun {
   rules: number;
+  /** `alert.transitioned` events appended. */
   transitions: number;
+  /** `alert.keep_firing` events appended (a firing alert's keep_firing_for window started or ended). */
+  keepFiring: number;
   /** Events appended by actions. */
   actions: number;
 }
@@ -31,7 +34,9 @@ export interface AlertRun {
  * stepped through the state machine, the transitions appended as `alert.transitioned` (actor `system`), then the
  * actions of alerts that started firing carried out (actor `alert:<project>/<rule>`, once per firing: an
  * `alert.action` event marks them done, so a crash between the two appends does them on the next run). The state
- * lives in the projection (folded from the log); only the time each firing alert last alerted is in memory.
+ * lives in the projection (folded from the log). The time each firing alert last alerted is in memory while this
+ * process leads, and in the log (`alert.keep_firing`) once the alert stops alerting, so keep_firing_for survives a
+ * leader change.
  */
 export class AlertLoop {
   readonly #lastAlerting = new Map<string, number | null>();
@@ -58,6 +63,8 @@ export class AlertLoop {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    // What this process remembered from an earlier term as leader may be stale: another leader ran in between.
+    this.#lastAlerting.clear();
     this.#schedule(0);
   }
 
@@ -100,7 +107,7 @@ export class AlertLoop {
 
   async #run(): Promise<AlertRun> {
     await this.deps.projection.catchUp();
-    const out: AlertRun = { rules: 0, transitions: 0, actions: 0 };
+    const out: AlertRun = { rules: 0, transitions: 0, keepFiring: 0, actions: 0 };
     const at = this.deps.clock.now();
     const now = at.getTime();
     for (const project of Object.values(this.deps.projection.state.projects)) {
@@ -122,7 +129,9 @@ export class AlertLoop {
           const { events } = await this.deps.executor.execute('system', (s) =>
             stillValid(s.projects[project.key], transitions),
           );
-          out.transitions += events.length;
+          const kept = events.filter((e) => e.kind === AlertEventKind.keepFiring).length;
+          out.transitions += events.length - kept;
+          out.keepFiring += kept;
         }
       }
       out.actions += await this.#act(project.key, now);

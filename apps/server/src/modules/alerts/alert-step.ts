@@ -15,7 +15,10 @@ export interface StepTiming {
   onError: ErrorHandling;
 }
 
-/** An instance's state between evaluations. `lastAlertingAt` lives in the leader's memory only. */
+/**
+ * An instance's state between evaluations. `lastAlertingAt` is in the leader's memory, and in the log once a firing
+ * alert stops alerting (`alert.keep_firing`, see alert-transitions.ts).
+ */
 export interface StepState {
   state: AlertState;
   activeAt: number | null;
@@ -77,7 +80,7 @@ export function step(current: StepState, obs: Observation, t: StepTiming, now: n
     case AlertState.pending:
       return { ...INACTIVE, to: AlertState.inactive };
     case AlertState.firing: {
-      // After a leader change the last alerting time is unknown: keep firing a whole keep_firing_for from now.
+      // Unknown (a new leader, and the log has no alert.keep_firing for this firing): a whole keep_firing_for from now.
       const last = current.lastAlertingAt ?? now;
       if (t.keepFiringForMs > 0 && now - last < t.keepFiringForMs) return { ...current, lastAlertingAt: last };
       return { ...INACTIVE, to: AlertState.resolved };

@@ -9,6 +9,8 @@ export const AlertEventKind = {
   ruleDeleted: 'alert.rule.deleted',
   transitioned: 'alert.transitioned',
   action: 'alert.action',
+  /** A firing alert stopped alerting (keep_firing_for counts from `lastAlertingAt`), or alerts again (null). */
+  keepFiring: 'alert.keep_firing',
 } as const;
 
 /** An alert's state. `inactive` and `resolved` instances are not kept. */
@@ -46,6 +48,11 @@ export interface AlertInstance {
   error: string | null;
   /** `activeAt` of the firing whose actions were carried out (once per firing); null when none yet. */
   actionsFor: number | null;
+  /**
+   * A firing alert that no longer alerts: the evaluation time it last alerted, from which `keep_firing_for` counts
+   * (`alert.keep_firing`), so a new leader continues the same window. Null or absent while it alerts, or unknown.
+   */
+  lastAlertingAt?: number | null;
 }
 
 export interface AlertingState {
@@ -123,6 +130,14 @@ export function reduceAlerts(state: DomainState, event: StoredEvent): DomainStat
     case AlertEventKind.transitioned:
       next = transitioned(alerting, payload as unknown as TransitionPayload);
       break;
+    case AlertEventKind.keepFiring: {
+      const fingerprint = String(payload['fingerprint'] ?? '');
+      const instance = alerting.instances[fingerprint];
+      if (instance?.state !== AlertState.firing || instance.activeAt !== payload['activeAt']) return state;
+      const lastAlertingAt = typeof payload['lastAlertingAt'] === 'number' ? payload['lastAlertingAt'] : null;
+      next = { ...alerting, instances: { ...alerting.instances, [fingerprint]: { ...instance, lastAlertingAt } } };
+      break;
+    }
     case AlertEventKind.action: {
       const fingerprint = String(payload['fingerprint'] ?? '');
       const instance = alerting.instances[fingerprint];
