@@ -134,7 +134,8 @@ describe('structured rules editor', () => {
     expect(percentage.getAttribute('aria-invalid')).toBe('true');
     expect(messagesOf(percentage)).toMatch(/rollout is a percentage 0–100/);
     expect(screen.getByText('1 problem')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'rules[0].serve.rollout' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'rules[0].serve.rollout' }));
+    expect(document.activeElement).toBe(percentage);
     expect(saveButton().disabled).toBe(true);
     change(percentage, '15');
     expect(percentage.getAttribute('aria-invalid')).toBeNull();
@@ -211,6 +212,9 @@ describe('structured rules editor', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Move rule 2 up' }));
     expect(last()?.rules.map((r) => r.id)).toEqual(['second', 'first']);
     expect((screen.getByRole('button', { name: 'Move rule 1 up' }) as HTMLButtonElement).disabled).toBe(true);
+    // Focus stays with the moved rule: its up button is disabled at the top, so its down button takes it.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Move rule 1 down' }));
+    expect(screen.getByRole('status').textContent).toBe('Rule 2 moved up to position 1.');
     const r1 = within(rule(1));
     fireEvent.click(r1.getByRole('button', { name: 'Add condition' }));
     fireEvent.click(r1.getByRole('button', { name: 'Add condition' }));
