@@ -5,12 +5,21 @@ import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
 import { can, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
+import {
+  ChangesTable,
+  type Current,
+  type Operation,
+  operationChanges,
+  operationSummary,
+  type SegmentView,
+} from './change-request-operation.js';
+import type { FlagResource } from './flags.js';
 
-interface ChangeRequest {
+export interface ChangeRequest {
   id: string;
-  environment: string;
-  flag: string;
-  config: unknown;
+  operation: Operation;
+  environment?: string;
+  flag?: string;
   status: string;
   proposedBy: string;
   approvals: string[];
@@ -23,10 +32,15 @@ export function ChangeRequestsPage() {
   const { project } = useProject();
   const { user } = useSession();
   const live = useLiveVersion('change-request:');
+  const targets = useLiveVersion(`flag:${project}/`, `segment:${project}/`);
   const list = useResource<{ changeRequests: ChangeRequest[] }>(
     project === undefined ? null : `/api/v1/change-requests?project=${enc(project)}`,
     live,
   );
+  const base = project === undefined ? null : `/api/v1/projects/${enc(project)}`;
+  const flags = useResource<{ flags: FlagResource[] }>(base && `${base}/flags`, targets);
+  const segments = useResource<{ segments: SegmentView[] }>(base && `${base}/segments`, targets);
+  const current: Current = { flags: flags.data?.flags ?? [], segments: segments.data?.segments ?? [] };
   const [error, setError] = useState<Error | undefined>();
   const act = async (id: string, action: 'approve' | 'apply' | 'close') => {
     setError(undefined);
@@ -52,11 +66,15 @@ export function ChangeRequestsPage() {
               {data.changeRequests.map((cr) => (
                 <li key={cr.id} className="panel">
                   <div>
-                    <strong>{cr.flag}</strong> in {cr.environment} ·{' '}
+                    <strong>{operationSummary(cr.operation, cr.environment, current)}</strong> ·{' '}
                     <span className={`status status-${cr.status}`}>{cr.status}</span> · revision {cr.revision} ·
                     proposed by <code>{cr.proposedBy}</code>
                   </div>
-                  <pre className="code small">{JSON.stringify(cr.config, null, 2)}</pre>
+                  {cr.status === 'open' && <ChangesTable changes={operationChanges(cr.operation, current)} />}
+                  <details>
+                    <summary className="small">Operation {cr.operation.kind}</summary>
+                    <pre className="code small">{JSON.stringify(cr.operation, null, 2)}</pre>
+                  </details>
                   <div className="small">Approvals: {cr.approvals.length === 0 ? 'none' : cr.approvals.join(', ')}</div>
                   {cr.status === 'open' && can(user, 'editor') && (
                     <div className="actions">

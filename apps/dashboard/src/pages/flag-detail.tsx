@@ -8,6 +8,7 @@ import { useProject } from '../project.js';
 import { Link } from '../router.js';
 import { can, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
+import { FlagHeaderActions } from './flag-header.js';
 import { RulesEditor } from './flag-rules.js';
 import type { FlagResource } from './flags.js';
 
@@ -43,6 +44,15 @@ export function FlagDetailPage({ flagKey }: { flagKey: string }) {
               {f.archived && ' · archived'}
             </p>
             {f.description && <p>{f.description}</p>}
+            {can(user, 'editor') && (
+              <FlagHeaderActions
+                flag={f}
+                onDone={(message) => {
+                  setNotice(message);
+                  flag.reload();
+                }}
+              />
+            )}
             <div className="tabs" role="tablist" aria-label="Environment">
               {environments.map((e) => (
                 <button

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, enc } from '../api.js';
-import { useConfirm } from '../components/confirm.js';
+import { ConfirmButton } from '../components/confirm-button.js';
 import { IntervalChart } from '../components/interval-chart.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
 import { useLiveVersion } from '../live.js';
@@ -9,19 +9,24 @@ import { type DecisionEvent, gateSeries } from '../release-charts.js';
 import { Link } from '../router.js';
 import { can, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
+import { proposeChange } from './flag-header.js';
 import type { ReleaseResource } from './releases.js';
 
+// `gated`: increases exposure, so in a protected environment it is proposed as a change request; pause and
+// rollback only reduce exposure and always apply at once.
 const ACTIONS = {
-  pause: { when: ['running', 'awaiting_approval'], danger: false },
-  resume: { when: ['paused'], danger: false },
-  approve: { when: ['awaiting_approval', 'running'], danger: false },
-  promote: { when: ['running', 'awaiting_approval'], danger: false },
-  rollback: { when: ['pending', 'running', 'awaiting_approval', 'paused'], danger: true },
+  start: { when: ['pending'], danger: false, gated: true },
+  pause: { when: ['running', 'awaiting_approval'], danger: false, gated: false },
+  resume: { when: ['paused'], danger: false, gated: true },
+  approve: { when: ['awaiting_approval', 'running'], danger: false, gated: true },
+  promote: { when: ['running', 'awaiting_approval'], danger: false, gated: true },
+  rollback: { when: ['pending', 'running', 'awaiting_approval', 'paused'], danger: true, gated: false },
 } as const;
-type Action = keyof typeof ACTIONS | 'start';
+type Action = keyof typeof ACTIONS;
+const title = (a: Action) => (a === 'rollback' ? 'Roll back' : `${a[0]?.toUpperCase()}${a.slice(1)}`);
 
 export function ReleaseDetailPage({ id }: { id: string }) {
-  const { project } = useProject();
+  const { project, environments } = useProject();
   const { user } = useSession();
   const subject = `release:${project}/${id}`;
   const live = useLiveVersion(subject);
@@ -31,47 +36,69 @@ export function ReleaseDetailPage({ id }: { id: string }) {
     `/api/v1/events?subject=${enc(subject)}&kind=release.decision&limit=500`,
     live,
   );
-  const [dialog, ask] = useConfirm();
   const [error, setError] = useState<Error | undefined>();
-  const act = (r: ReleaseResource, action: Action) =>
-    ask({
-      title: `${action[0]?.toUpperCase()}${action.slice(1)} release ${r.id}?`,
-      body:
-        action === 'rollback' ? (
-          <p>
-            Sets {r.definition.flag} in {r.definition.environment} back to 0% for the treatment now. A rollback is
-            final.
-          </p>
-        ) : (
-          <p>
-            {r.definition.flag} in {r.definition.environment} serves {r.percentage}% now.
-          </p>
-        ),
-      confirmLabel: action === 'rollback' ? 'Roll back' : `${action[0]?.toUpperCase()}${action.slice(1)}`,
-      danger: action === 'rollback',
-      ...(action === 'rollback' ? { typeToConfirm: r.id } : {}),
-      onConfirm: async () => {
-        setError(undefined);
-        try {
-          await api('POST', `${base}/${action}`, {
-            version: r.version,
-            ...(action === 'rollback' ? { reason: 'dashboard' } : {}),
-          });
-          release.reload();
-        } catch (e) {
-          setError(e as Error);
-          throw e;
+  const [notice, setNotice] = useState<string | undefined>();
+  const button = (r: ReleaseResource, action: Action) => {
+    const env = r.definition.environment;
+    const propose = ACTIONS[action].gated && environments.some((e) => e.key === env && e.protected);
+    return (
+      <ConfirmButton
+        key={action}
+        label={propose ? `Propose: ${action}` : title(action)}
+        className={action === 'start' ? 'primary' : ACTIONS[action].danger ? 'danger' : ''}
+        title={`${title(action)} release ${r.id}?`}
+        body={
+          <>
+            <p>
+              {action === 'rollback'
+                ? `Sets ${r.definition.flag} in ${env} back to 0% for the treatment now. A rollback is final.`
+                : `${r.definition.flag} in ${env} serves ${r.percentage}% now.`}
+            </p>
+            {propose && (
+              <p>
+                <strong>{env}</strong> is protected: this proposes a change request, which another person approves
+                before it is applied.
+              </p>
+            )}
+          </>
         }
-      },
-    });
+        confirmLabel={propose ? 'Propose change request' : title(action)}
+        danger={ACTIONS[action].danger}
+        {...(action === 'rollback' ? { typeToConfirm: r.id } : {})}
+        onConfirm={async () => {
+          setError(undefined);
+          setNotice(undefined);
+          try {
+            if (propose) {
+              await proposeChange(project ?? '', { kind: `release-${action}` as 'release-start', release: r.id });
+              setNotice(`Change request proposed: ${action} ${r.id} (needs another person's approval)`);
+              return;
+            }
+            await api('POST', `${base}/${action}`, {
+              version: r.version,
+              ...(action === 'rollback' ? { reason: 'dashboard' } : {}),
+            });
+            release.reload();
+          } catch (e) {
+            setError(e as Error);
+            throw e;
+          }
+        }}
+      />
+    );
+  };
   return (
     <section aria-labelledby="release-title">
       <p>
         <Link to="/releases">← Releases</Link>
       </p>
       <h1 id="release-title">Release {id}</h1>
-      {dialog}
       <ErrorBox error={error} title="Action refused" />
+      {notice !== undefined && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       <Loaded resource={release}>
         {(r) => (
           <>
@@ -83,23 +110,9 @@ export function ReleaseDetailPage({ id }: { id: string }) {
             {can(user, 'editor') && (
               <fieldset className="actions">
                 <legend className="sr-only">Release actions</legend>
-                {r.status === 'pending' && (
-                  <button type="button" className="primary" onClick={() => act(r, 'start')}>
-                    Start
-                  </button>
-                )}
-                {(Object.keys(ACTIONS) as (keyof typeof ACTIONS)[])
+                {(Object.keys(ACTIONS) as Action[])
                   .filter((a) => (ACTIONS[a].when as readonly string[]).includes(r.status))
-                  .map((a) => (
-                    <button
-                      key={a}
-                      type="button"
-                      className={ACTIONS[a].danger ? 'danger' : ''}
-                      onClick={() => act(r, a)}
-                    >
-                      {a === 'rollback' ? 'Roll back' : `${a[0]?.toUpperCase()}${a.slice(1)}`}
-                    </button>
-                  ))}
+                  .map((a) => button(r, a))}
               </fieldset>
             )}
             <h2>Waves</h2>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, enc } from '../api.js';
-import { useConfirm } from '../components/confirm.js';
+import { ConfirmButton } from '../components/confirm-button.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
 import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
@@ -26,7 +26,6 @@ export function TokensPage() {
   const [environment, setEnvironment] = useState('');
   const [secret, setSecret] = useState<string | undefined>();
   const [error, setError] = useState<Error | undefined>();
-  const [dialog, ask] = useConfirm();
   const env = environment || environments[0]?.key || '';
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -93,7 +92,6 @@ export function TokensPage() {
           </button>
         </div>
       )}
-      {dialog}
       <Loaded resource={tokens}>
         {(data) =>
           data.tokens.length === 0 ? (
@@ -123,24 +121,18 @@ export function TokensPage() {
                         {t.revokedAt !== undefined ? (
                           'revoked'
                         ) : (
-                          <button
-                            type="button"
-                            className="danger"
-                            onClick={() =>
-                              ask({
-                                title: `Revoke token ${t.name}?`,
-                                body: <p>Every SDK or script using it stops working at once.</p>,
-                                confirmLabel: 'Revoke',
-                                danger: true,
-                                onConfirm: async () => {
-                                  await api('DELETE', `/api/v1/tokens/${enc(t.id)}`);
-                                  tokens.reload();
-                                },
-                              })
-                            }
-                          >
-                            Revoke
-                          </button>
+                          <ConfirmButton
+                            label="Revoke"
+                            ariaLabel={`Revoke token ${t.name}`}
+                            title={`Revoke token ${t.name}?`}
+                            body={<p>Every SDK or script using it stops working at once.</p>}
+                            confirmLabel="Revoke"
+                            danger
+                            onConfirm={async () => {
+                              await api('DELETE', `/api/v1/tokens/${enc(t.id)}`);
+                              tokens.reload();
+                            }}
+                          />
                         )}
                       </td>
                     </tr>

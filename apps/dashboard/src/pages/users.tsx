@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, enc } from '../api.js';
-import { useConfirm } from '../components/confirm.js';
+import { ConfirmButton } from '../components/confirm-button.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
 import { type Role, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
@@ -25,7 +25,6 @@ export function UsersPage() {
   const users = useResource<{ users: UserView[] }>('/api/v1/users');
   const [draft, setDraft] = useState(EMPTY);
   const [error, setError] = useState<Error | undefined>();
-  const [dialog, ask] = useConfirm();
   const run = async (action: () => Promise<unknown>) => {
     setError(undefined);
     try {
@@ -88,7 +87,6 @@ export function UsersPage() {
         </button>
       </form>
       <ErrorBox error={error} title="Refused" />
-      {dialog}
       <Loaded resource={users}>
         {(data) =>
           data.users.length === 0 ? (
@@ -150,24 +148,17 @@ export function UsersPage() {
                           ) : (
                             <>
                               active{' '}
-                              <button
-                                type="button"
-                                className="danger"
-                                aria-label={`Disable ${who}`}
-                                onClick={() =>
-                                  ask({
-                                    title: `Disable ${who}?`,
-                                    body: <p>They can no longer sign in; enabling them again is one click.</p>,
-                                    confirmLabel: 'Disable',
-                                    danger: true,
-                                    onConfirm: async () => {
-                                      await run(() => api('PATCH', path, { disabled: true }));
-                                    },
-                                  })
-                                }
-                              >
-                                Disable
-                              </button>
+                              <ConfirmButton
+                                label="Disable"
+                                ariaLabel={`Disable ${who}`}
+                                title={`Disable ${who}?`}
+                                body={<p>They can no longer sign in; enabling them again is one click.</p>}
+                                confirmLabel="Disable"
+                                danger
+                                onConfirm={async () => {
+                                  await run(() => api('PATCH', path, { disabled: true }));
+                                }}
+                              />
                             </>
                           )}
                         </td>
