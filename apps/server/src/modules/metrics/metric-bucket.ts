@@ -80,7 +80,10 @@ export class BucketMap {
 
   /** Merges a copy of `value` (it stays unchanged). */
   add(key: BucketKey, value: BucketValue): void {
-    const id = bucketId(key);
+    this.#addCopy(bucketId(key), key, value);
+  }
+
+  #addCopy(id: string, key: BucketKey, value: BucketValue): void {
     const existing = this.entries.get(id);
     if (existing === undefined) this.entries.set(id, { key, value: copyValue(value) });
     else mergeValue(existing.value, value);
@@ -94,8 +97,9 @@ export class BucketMap {
     else mergeValue(existing.value, value);
   }
 
+  /** Merges copies of another map's buckets (their ids are reused, not rebuilt). */
   addAll(other: BucketMap): void {
-    for (const b of other.entries.values()) this.add(b.key, b.value);
+    for (const [id, b] of other.entries) this.#addCopy(id, b.key, b.value);
   }
 
   get size(): number {

@@ -1,4 +1,4 @@
-import { parseSketch } from '@wavegate/core';
+import { LatencySketch } from '@wavegate/core';
 import { AppError, type Problem } from '../../platform/errors.js';
 import { decodeHll } from './hll.js';
 import {
@@ -7,11 +7,11 @@ import {
   type BucketValue,
   BuiltinMetric,
   emptyValue,
-  newSketch,
   WINDOW_MS,
   windowStartOf,
 } from './metric-bucket.js';
 import { MetricsLimits } from './metrics-batch.schema.js';
+import { readSketch } from './sketch-read.js';
 
 type HllJson = { p: number; sparse?: number[]; dense?: string };
 interface TrackJson {
@@ -128,25 +128,11 @@ function units(hll: HllJson | undefined, path: string, problems: Problem[]): Uin
   return registers;
 }
 
-const REFERENCE = newSketch();
-
 function sketch(json: unknown, path: string, problems: Problem[]) {
-  const bins = (json as { bins?: unknown }).bins;
-  if (typeof bins === 'object' && bins !== null && Object.keys(bins).length > MetricsLimits.binsPerSketch) {
-    problems.push(problem(path, 'too_many_bins', `at most ${MetricsLimits.binsPerSketch} bins`));
-    return null;
-  }
-  const parsed = parseSketch(json);
-  if (!parsed.ok) {
-    problems.push(problem(path, 'bad_sketch', parsed.reason));
-    return null;
-  }
-  // Stored sketches all have the default accuracy, so that they always merge.
-  if (Math.abs(parsed.sketch.gamma - REFERENCE.gamma) > 1e-12 * REFERENCE.gamma) {
-    problems.push(problem(path, 'bad_sketch', `relativeAccuracy must be ${REFERENCE.relativeAccuracy}`));
-    return null;
-  }
-  return parsed.sketch;
+  const read = readSketch(json);
+  if (read instanceof LatencySketch) return read;
+  problems.push(problem(path, read.code, read.reason));
+  return null;
 }
 
 function problem(path: string, code: string, message: string): Problem {
