@@ -19,7 +19,14 @@ const proposeBody = {
     flag: { type: 'string', minLength: 1 },
     config: legacyConfigSchema,
   },
-  oneOf: [{ required: ['operation'] }, { required: ['environment', 'flag', 'config'] }],
+  // Exactly one of the two forms (an operation next to legacy fields would silently ignore them).
+  oneOf: [
+    {
+      required: ['operation'],
+      not: { anyOf: [{ required: ['environment'] }, { required: ['flag'] }, { required: ['config'] }] },
+    },
+    { required: ['environment', 'flag', 'config'], not: { required: ['operation'] } },
+  ],
 } as const;
 
 const reviseBody = {

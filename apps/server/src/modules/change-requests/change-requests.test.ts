@@ -77,6 +77,18 @@ describe('change requests on a protected environment', () => {
     expect(r.json().error.details).toEqual({ changeRequestRequired: true, operation: 'flag-environment' });
   });
 
+  it('refuses a body mixing an operation with the legacy fields, and documents the API', async () => {
+    const r = await as(alice, 'POST', CR, {
+      project: 'shop',
+      operation: { kind: 'flag-archive', flag: 'checkout' },
+      config: { enabled: true },
+    });
+    expect(r.statusCode).toBe(400);
+    const openapi = await built.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(openapi.statusCode).toBe(200);
+    expect(Object.keys(openapi.json().paths)).toContain('/api/v1/change-requests');
+  });
+
   it('lists every problem of an invalid proposal and records nothing', async () => {
     const r = await as(alice, 'POST', CR, {
       project: 'shop',
