@@ -1,61 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAuthenticator } from '../../../test/admin/harness.js';
-import { createTestDatabase } from '../../../test/support/test-postgres.js';
-import { type App, createApp } from '../../main.js';
-import { ManualClock } from '../../platform/clock.js';
-import type { Db } from '../../platform/db.js';
-import { openPostgresDb } from '../../platform/db-postgres.js';
-import { createMetrics } from '../../platform/metrics.js';
-import { migrate } from '../../platform/migrate.js';
-import type { LoopTimer } from '../releases/index.js';
+import { describe, expect, it } from 'vitest';
+import { startAppReplica, useTestDatabase } from '../../../test/support/db-replicas.js';
 
 // The alert loop runs with the release loop's leadership: on the replica holding the advisory lock only.
 
-let url: string;
-let drop: () => Promise<void>;
-const dbs: Db[] = [];
-beforeAll(async () => {
-  const created = await createTestDatabase();
-  url = created.url;
-  drop = created.drop;
-});
-afterAll(async () => {
-  for (const db of dbs) await db.close();
-  await drop?.();
-});
-
-async function replica() {
-  const db = await openPostgresDb({ connectionString: url });
-  dbs.push(db);
-  await migrate(db);
-  const pending: (() => void)[] = [];
-  const timer: LoopTimer = { set: (fn) => pending.push(fn), clear: () => {} };
-  const built: App = await createApp({
-    db,
-    clock: new ManualClock('2026-03-01T00:00:00.000Z'),
-    authenticator: testAuthenticator,
-    metrics: createMetrics({ processDefaults: false }),
-    releaseTimer: timer,
-    releaseLeader: { connectionString: url },
-    alerts: { timer },
-  });
-  const fire = async () => {
-    for (const fn of pending.splice(0)) fn();
-    await built.releaseLeader?.settled();
-    await built.alerts.loop.settled();
-  };
-  const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-    built.app.inject({
-      method,
-      url: path,
-      headers: {
-        authorization: 'Bearer test-admin',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-  return { built, fire, call };
-}
+const database = useTestDatabase();
+const replica = () => startAppReplica(database);
 
 describe('alert loop on PostgreSQL replicas', () => {
   it('evaluates on the lock holder only; the follower serves its alerts and takes over without repeating them', async () => {

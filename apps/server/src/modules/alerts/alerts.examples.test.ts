@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from '../config/index.js';
 import { batch, series } from '../metrics/metrics.fixtures.js';
@@ -9,7 +9,7 @@ import { type AlertsT, setupAlerts, T0 } from './alerts.fixtures.js';
 
 const examples = new URL('../../../../../examples/', import.meta.url);
 const withAlerts = readdirSync(examples, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
+  .filter((d) => d.isDirectory() && existsSync(new URL(`${d.name}/wavegate.yaml`, examples))) // not examples/lib
   .map((d) => ({ name: d.name, text: readFileSync(new URL(`${d.name}/wavegate.yaml`, examples), 'utf8') }))
   .filter((e) => /^alerts:/m.test(e.text));
 

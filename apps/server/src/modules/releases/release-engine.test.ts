@@ -1,68 +1,44 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testAuthenticator } from '../../../test/admin/harness.js';
-import { type App, createApp } from '../../main.js';
-import { ManualClock } from '../../platform/clock.js';
+import {
+  type AdminCall,
+  buildTestApp,
+  postMetrics,
+  startShopApp,
+  T0,
+  type TestApp,
+} from '../../../test/support/test-app.js';
+import type { ManualClock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db.js';
-import { openPgliteDb } from '../../platform/db-pglite.js';
-import { createMetrics } from '../../platform/metrics.js';
-import { migrate } from '../../platform/migrate.js';
-import { batch, series } from '../metrics/metrics.fixtures.js';
+import { series } from '../metrics/metrics.fixtures.js';
 import type { LoopTimer } from './release-loop.js';
 
 // Engine gaps of issue 5: a rule edited during a release gets the release's percentage back; the latest
 // evidence is read back from the event log after a restart (and refreshed there while a hold lasts).
 
-const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const R = '/api/v1/projects/shop/releases/r1';
 /** Delays the loop asked its timer for; the timer never fires by itself (the tests run the loop by hand). */
 const wakes: number[] = [];
-const manualTimer: LoopTimer = {
+const releaseTimer: LoopTimer = {
   set: (_fn, delayMs) => {
     wakes.push(delayMs);
     return 0;
   },
   clear: () => {},
 };
-const opened: App[] = [];
+const opened: TestApp[] = [];
 const dbs: Db[] = [];
 
-async function build(db: Db, clock: ManualClock) {
-  const built = await createApp({
-    db,
-    clock,
-    authenticator: testAuthenticator,
-    metrics: createMetrics({ processDefaults: false }),
-    releaseTimer: manualTimer,
-  });
-  opened.push(built);
-  const call = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<LightMyRequestResponse> =>
-    built.app.inject({
-      method,
-      url,
-      headers: {
-        authorization: 'Bearer test-admin',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-  return { built, call };
+async function build(db: Db, clock: ManualClock): Promise<TestApp> {
+  const t = await buildTestApp(db, clock, { releaseTimer });
+  opened.push(t);
+  return t;
 }
 
-async function setup() {
-  const db = await openPgliteDb();
-  dbs.push(db);
-  await migrate(db);
-  const clock = new ManualClock(new Date(T0));
-  const t = await build(db, clock);
-  expect((await t.call('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' })).statusCode).toBe(201);
-  expect((await t.call('POST', '/api/v1/projects/shop/environments', { key: 'dev' })).statusCode).toBe(201);
-  const flag = await t.call('POST', '/api/v1/projects/shop/flags', {
-    key: 'checkout-v2',
-    type: 'boolean',
-    environments: { dev: { enabled: true, rules: [{ id: 'everyone', serve: { rollout: 0, variant: 'on' } }] } },
-  });
-  expect(flag.statusCode).toBe(201);
+/** The shop app with release r1 of checkout-v2 in dev (10% → 100%, one compare gate) started. */
+async function setup(): Promise<TestApp> {
+  const t = await startShopApp({ releaseTimer });
+  opened.push(t);
+  dbs.push(t.db);
   const created = await t.call('POST', '/api/v1/projects/shop/releases', {
     id: 'r1',
     flag: 'checkout-v2',
@@ -77,15 +53,15 @@ async function setup() {
   });
   expect(created.statusCode, created.body).toBe(201);
   expect((await t.call('POST', `${R}/start`)).statusCode).toBe(200);
-  return { db, clock, ...t };
+  return t;
 }
 
 afterAll(async () => {
-  for (const app of opened) await app.close();
+  for (const t of opened) await t.built.close();
   for (const db of dbs) await db.close();
 });
 
-const rule = async (call: Awaited<ReturnType<typeof build>>['call']) =>
+const rule = async (call: AdminCall) =>
   (await call('GET', '/api/v1/projects/shop/flags/checkout-v2')).json().environments.dev.rules[0].serve;
 
 describe('release engine', () => {
@@ -137,23 +113,10 @@ describe('release engine', () => {
     const t = await setup();
     const N = 5000;
     const latencies = Array.from({ length: N }, () => 50);
-    const res = await t.built.app.inject({
-      method: 'POST',
-      url: '/api/client/metrics',
-      headers: { authorization: 'Bearer test-client', 'content-type': 'application/json' },
-      payload: JSON.stringify(
-        batch([
-          {
-            start: T0,
-            series: [
-              series({ variant: 'on', arm: 'treatment', evaluations: N, latencies, errors: 50 }),
-              series({ variant: 'off', arm: 'control', evaluations: N, latencies, errors: 50 }),
-            ],
-          },
-        ]),
-      ),
-    });
-    expect(res.statusCode, res.body).toBeLessThan(300);
+    await postMetrics(t.built, T0, [
+      series({ variant: 'on', arm: 'treatment', evaluations: N, latencies, errors: 50 }),
+      series({ variant: 'off', arm: 'control', evaluations: N, latencies, errors: 50 }),
+    ]);
     t.clock.advance(20_000);
     expect((await t.built.releaseLoop.runOnce()).appended).toBe(1);
     const before = (await t.call('GET', R)).json();

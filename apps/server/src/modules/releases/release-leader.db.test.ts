@@ -1,19 +1,10 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../test/support/test-postgres.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../../test/support/db-replicas.js';
 import { AdvisoryLeader, RELEASE_LOCK_KEY } from './release-leader.js';
 import type { LoopTimer } from './release-loop.js';
 
-let url: string;
-let drop: () => Promise<void>;
-beforeAll(async () => {
-  const created = await createTestDatabase();
-  url = created.url;
-  drop = created.drop;
-});
-afterAll(async () => {
-  await drop?.();
-});
+const database = useTestDatabase();
 
 /** A timer the test fires by hand. */
 function manualTimer() {
@@ -33,7 +24,7 @@ function replica() {
     deposed = resolve;
   });
   const leader = new AdvisoryLeader({
-    connectionString: url,
+    connectionString: database.url,
     timer: t.timer,
     onElected: () => log.push('elected'),
     onDeposed: () => {
@@ -60,7 +51,7 @@ describe('release loop leadership (PostgreSQL advisory lock)', () => {
     expect(b.log).toEqual([]);
 
     // The leader's connection dies (as when its process does): the lock is released with the session.
-    const admin = new pg.Client({ connectionString: url });
+    const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     const terminated = await admin.query(
       // Only the holder of this lock in this test's own database (other tests share the server).

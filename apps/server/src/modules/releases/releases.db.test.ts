@@ -1,62 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAuthenticator } from '../../../test/admin/harness.js';
-import { createTestDatabase } from '../../../test/support/test-postgres.js';
-import { type App, createApp } from '../../main.js';
-import { ManualClock } from '../../platform/clock.js';
-import type { Db } from '../../platform/db.js';
-import { openPostgresDb } from '../../platform/db-postgres.js';
-import { createMetrics } from '../../platform/metrics.js';
-import { migrate } from '../../platform/migrate.js';
-import type { LoopTimer } from './release-loop.js';
+import { describe, expect, it } from 'vitest';
+import { startAppReplica, useTestDatabase } from '../../../test/support/db-replicas.js';
 
-let url: string;
-let drop: () => Promise<void>;
-const dbs: Db[] = [];
-beforeAll(async () => {
-  const created = await createTestDatabase();
-  url = created.url;
-  drop = created.drop;
-});
-afterAll(async () => {
-  for (const db of dbs) await db.close();
-  await drop?.();
-});
-
-const T0 = Date.parse('2026-03-01T00:00:00.000Z');
-
-/** One replica: its own pool, clock and a timer fired by hand (shared by its leader and its loop). */
-async function replica() {
-  const db = await openPostgresDb({ connectionString: url });
-  dbs.push(db);
-  await migrate(db);
-  const pending: (() => void)[] = [];
-  const timer: LoopTimer = { set: (fn) => pending.push(fn), clear: () => {} };
-  const built: App = await createApp({
-    db,
-    clock: new ManualClock(new Date(T0)),
-    authenticator: testAuthenticator,
-    metrics: createMetrics({ processDefaults: false }),
-    releaseTimer: timer,
-    releaseLeader: { connectionString: url },
-  });
-  /** Fires what is due and waits for the leader's attempt and the loop's run. */
-  const fire = async () => {
-    for (const fn of pending.splice(0)) fn();
-    await built.releaseLeader?.settled();
-    await built.releaseLoop.settled();
-  };
-  const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-    built.app.inject({
-      method,
-      url: path,
-      headers: {
-        authorization: 'Bearer test-admin',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-  return { built, fire, call };
-}
+const database = useTestDatabase();
+const replica = () => startAppReplica(database);
 
 describe('release loop on PostgreSQL replicas', () => {
   it('runs on the replica holding the lock only; the other takes over when it stops', async () => {

@@ -1,70 +1,16 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { testAuthenticator } from '../../../test/admin/harness.js';
-import { type App, createApp } from '../../main.js';
+import { buildTestApp, postMetrics, rollout, startShopApp, T0, type TestApp } from '../../../test/support/test-app.js';
 import { ManualClock } from '../../platform/clock.js';
-import type { Db } from '../../platform/db.js';
-import { openPgliteDb } from '../../platform/db-pglite.js';
-import { createMetrics } from '../../platform/metrics.js';
-import { migrate } from '../../platform/migrate.js';
-import { batch, series } from '../metrics/metrics.fixtures.js';
+import { series } from '../metrics/metrics.fixtures.js';
 import { appendDecision } from './release.commands.js';
 import type { LoopTimer } from './release-loop.js';
 
-const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const R = '/api/v1/projects/shop/releases';
 
-/** A timer that never fires by itself: the tests run the loop by hand. */
-const manualTimer: LoopTimer = { set: () => 0, clear: () => {} };
-
-interface T {
-  db: Db;
-  built: App;
-  clock: ManualClock;
-  call(
-    method: 'GET' | 'POST' | 'PUT',
-    url: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<LightMyRequestResponse>;
-}
-
-async function build(db: Db, clock: ManualClock): Promise<T> {
-  const built = await createApp({
-    db,
-    clock,
-    authenticator: testAuthenticator,
-    metrics: createMetrics({ processDefaults: false }),
-    releaseTimer: manualTimer,
-  });
-  const call: T['call'] = (method, url, body, headers = {}) =>
-    built.app.inject({
-      method,
-      url,
-      headers: {
-        authorization: 'Bearer test-admin',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-  return { db, built, clock, call };
-}
-
-const opened: T[] = [];
-async function setup(): Promise<T> {
-  const db = await openPgliteDb();
-  await migrate(db);
-  const t = await build(db, new ManualClock(new Date(T0)));
+const opened: TestApp[] = [];
+async function setup(): Promise<TestApp> {
+  const t = await startShopApp();
   opened.push(t);
-  expect((await t.call('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' })).statusCode).toBe(201);
-  expect((await t.call('POST', '/api/v1/projects/shop/environments', { key: 'dev' })).statusCode).toBe(201);
-  const flag = await t.call('POST', '/api/v1/projects/shop/flags', {
-    key: 'checkout-v2',
-    type: 'boolean',
-    environments: { dev: { enabled: true, rules: [{ id: 'everyone', serve: { rollout: 0, variant: 'on' } }] } },
-  });
-  expect(flag.statusCode).toBe(201);
   return t;
 }
 
@@ -97,7 +43,7 @@ const N = 20_000;
 const latencies = Array.from({ length: N }, () => 50);
 
 /** Posts one 10 s window of SDK metrics (client token of shop/dev) with the given error rates per arm. */
-async function report(t: T, start: number, arms: { treatment?: number; control?: number }): Promise<void> {
+async function report(t: TestApp, start: number, arms: { treatment?: number; control?: number }): Promise<void> {
   const s = [];
   if (arms.treatment !== undefined) {
     s.push(
@@ -107,24 +53,13 @@ async function report(t: T, start: number, arms: { treatment?: number; control?:
   if (arms.control !== undefined) {
     s.push(series({ variant: 'off', arm: 'control', evaluations: N, latencies, errors: Math.round(N * arms.control) }));
   }
-  const res = await t.built.app.inject({
-    method: 'POST',
-    url: '/api/client/metrics',
-    headers: { authorization: 'Bearer test-client', 'content-type': 'application/json' },
-    payload: JSON.stringify(batch([{ start, series: s }])),
-  });
-  expect(res.statusCode, res.body).toBeLessThan(300);
+  await postMetrics(t.built, start, s);
 }
 
-async function rollout(t: T): Promise<number> {
-  const flag = (await t.call('GET', '/api/v1/projects/shop/flags/checkout-v2')).json();
-  return flag.environments.dev.rules[0].serve.rollout;
-}
-
-const status = async (t: T) => (await t.call('GET', `${R}/checkout-rollout`)).json();
+const status = async (t: TestApp) => (await t.call('GET', `${R}/checkout-rollout`)).json();
 
 describe('releases', () => {
-  let t: T;
+  let t: TestApp;
   beforeEach(async () => {
     t = await setup();
   });
@@ -309,26 +244,10 @@ describe('releases', () => {
     const timers: { fn: () => void; delay: number }[] = [];
     const timer: LoopTimer = { set: (fn, delay) => timers.push({ fn, delay }), clear: () => {} };
     const clock = new ManualClock(new Date(T0));
-    const built = await createApp({
-      db: t.db,
-      clock,
-      authenticator: testAuthenticator,
-      metrics: createMetrics({ processDefaults: false }),
-      releaseTimer: timer,
-      releaseLoop: true,
-    });
+    const { built, call } = await buildTestApp(t.db, clock, { releaseTimer: timer, releaseLoop: true });
     try {
-      await built.app.inject({
-        method: 'POST',
-        url: R,
-        headers: { authorization: 'Bearer test-admin', 'content-type': 'application/json' },
-        payload: JSON.stringify(definition()),
-      });
-      const start = await built.app.inject({
-        method: 'POST',
-        url: `${R}/checkout-rollout/start`,
-        headers: { authorization: 'Bearer test-admin' },
-      });
+      await call('POST', R, definition());
+      const start = await call('POST', `${R}/checkout-rollout/start`);
       expect(start.statusCode).toBe(200);
       // start() ran at once (delay 0); the action poked the loop again (delay 0).
       expect(timers.at(-1)?.delay).toBe(0);
@@ -349,7 +268,7 @@ describe('releases', () => {
     await report(t, T0, { treatment: 0.01, control: 0.01 });
     await t.built.close();
     const clock = new ManualClock(new Date(T0 + 70_000));
-    const again = await build(t.db, clock);
+    const again = await buildTestApp(t.db, clock);
     opened.push(again);
     expect((await status(again)).status).toBe('running');
     await again.built.releaseLoop.runOnce();
