@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Wavegate } from '../src/client.js';
 import { CACHE_FORMAT } from '../src/offline.js';
+import type { WavegateOptions } from '../src/options.js';
 import { boolFlag, ContractServer, sampleSnapshot } from './contract-server.js';
 import { nextEvent, untilVersion } from './helpers.js';
 import { ManualClock } from './manual-clock.js';
@@ -16,6 +17,34 @@ afterEach(async () => {
 function track(client: Wavegate): Wavegate {
   cleanups.push(() => client.close());
   return client;
+}
+
+/** A contract server at `version`, stopped after the test. */
+async function startServer(version: number): Promise<ContractServer> {
+  const server = await new ContractServer(sampleSnapshot(version)).start();
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'wg-node-'));
+
+/** A client of `server` keeping its last-known-good config in `cacheFile`, on its own manual clock, no metrics. */
+function cachingClient(server: ContractServer, cacheFile: string, options: Partial<WavegateOptions> = {}): Wavegate {
+  return new Wavegate({
+    url: server.url,
+    token: server.token,
+    cacheFile,
+    clock: new ManualClock(),
+    metrics: false,
+    ...options,
+  });
+}
+
+/** Fills `cacheFile` from `server` the way a process that ran before would: ready, then closed. */
+async function warmCache(server: ContractServer, cacheFile: string): Promise<void> {
+  const first = cachingClient(server, cacheFile);
+  await first.ready();
+  await first.close();
 }
 
 describe('offline and outages', () => {
@@ -36,8 +65,7 @@ describe('offline and outages', () => {
   });
 
   it('reads a bootstrap file, and fails loudly on a bad one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wg-node-'));
-    const file = join(dir, 'snap.json');
+    const file = join(tempDir(), 'snap.json');
     writeFileSync(file, JSON.stringify(sampleSnapshot(5)));
     const client = track(new Wavegate({ url: 'x', token: 't', offline: true, bootstrap: file, metrics: false }));
     expect(client.getString('banner', { country: 'VN' }, '')).toBe('red');
@@ -51,8 +79,7 @@ describe('offline and outages', () => {
   });
 
   it('bootstrap serves until the server answers; the server config then replaces it (full snapshot asked)', async () => {
-    const server = await new ContractServer(sampleSnapshot(10)).start();
-    cleanups.push(() => server.stop());
+    const server = await startServer(10);
     const bootstrap = sampleSnapshot(2);
     bootstrap.flags['checkout-v2'] = boolFlag('checkout-v2', false);
     const client = track(
@@ -67,17 +94,10 @@ describe('offline and outages', () => {
   });
 
   it('writes the last-known-good cache atomically and serves it after a restart during an outage', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wg-node-'));
+    const dir = tempDir();
     const cacheFile = join(dir, 'nested', 'wavegate-cache.json');
-    const server = await new ContractServer(sampleSnapshot(4)).start();
-    cleanups.push(() => server.stop());
-    const first = new Wavegate({
-      url: server.url,
-      token: server.token,
-      cacheFile,
-      clock: new ManualClock(),
-      metrics: false,
-    });
+    const server = await startServer(4);
+    const first = cachingClient(server, cacheFile);
     await first.ready();
     server.publish((flags) => {
       flags['checkout-v2'] = boolFlag('checkout-v2', false);
@@ -91,9 +111,7 @@ describe('offline and outages', () => {
 
     await server.stop();
     const clock = new ManualClock();
-    const second = track(
-      new Wavegate({ url: server.url, token: server.token, cacheFile, clock, readyTimeoutMs: 2000, metrics: false }),
-    );
+    const second = track(cachingClient(server, cacheFile, { clock, readyTimeoutMs: 2000 }));
     expect(second.source).toBe('cache');
     expect(second.isEnabled('checkout-v2', { userId: 'u' }, true)).toBe(false);
     await nextEvent(second, 'error');
@@ -101,32 +119,18 @@ describe('offline and outages', () => {
     await second.ready();
     expect(second.version).toBe(5);
 
-    const otherToken = track(
-      new Wavegate({ url: server.url, token: 'another', cacheFile, clock: new ManualClock(), metrics: false }),
-    );
+    const otherToken = track(cachingClient(server, cacheFile, { token: 'another' }));
     expect(otherToken.source).toBe('none');
   });
 
   it('resumes from the cache version with Last-Event-ID when the server is back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wg-node-'));
-    const cacheFile = join(dir, 'cache.json');
-    const server = await new ContractServer(sampleSnapshot(1)).start();
-    cleanups.push(() => server.stop());
-    const first = new Wavegate({
-      url: server.url,
-      token: server.token,
-      cacheFile,
-      clock: new ManualClock(),
-      metrics: false,
-    });
-    await first.ready();
-    await first.close();
+    const cacheFile = join(tempDir(), 'cache.json');
+    const server = await startServer(1);
+    await warmCache(server, cacheFile);
     server.publish((flags) => {
       flags['checkout-v2'] = boolFlag('checkout-v2', false);
     });
-    const second = track(
-      new Wavegate({ url: server.url, token: server.token, cacheFile, clock: new ManualClock(), metrics: false }),
-    );
+    const second = track(cachingClient(server, cacheFile));
     await second.ready();
     expect(second.version).toBe(2);
     expect(server.requests.at(-1)?.headers['last-event-id']).toBe('1');
@@ -134,22 +138,10 @@ describe('offline and outages', () => {
   });
 
   it('is ready at once when the server resumes from a current cache and has nothing new', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wg-node-'));
-    const cacheFile = join(dir, 'cache.json');
-    const server = await new ContractServer(sampleSnapshot(7)).start();
-    cleanups.push(() => server.stop());
-    const first = new Wavegate({
-      url: server.url,
-      token: server.token,
-      cacheFile,
-      clock: new ManualClock(),
-      metrics: false,
-    });
-    await first.ready();
-    await first.close();
-    const second = track(
-      new Wavegate({ url: server.url, token: server.token, cacheFile, clock: new ManualClock(), metrics: false }),
-    );
+    const cacheFile = join(tempDir(), 'cache.json');
+    const server = await startServer(7);
+    await warmCache(server, cacheFile);
+    const second = track(cachingClient(server, cacheFile));
     await second.ready();
     expect(second.source).toBe('server');
     expect(server.requests.at(-1)?.headers['last-event-id']).toBe('7');
@@ -158,20 +150,10 @@ describe('offline and outages', () => {
 
 describe('cache write failures', () => {
   it('reports CACHE on error and keeps serving', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wg-node-'));
-    const blocker = join(dir, 'not-a-dir');
+    const blocker = join(tempDir(), 'not-a-dir');
     writeFileSync(blocker, 'x');
-    const server = await new ContractServer(sampleSnapshot(2)).start();
-    cleanups.push(() => server.stop());
-    const client = track(
-      new Wavegate({
-        url: server.url,
-        token: server.token,
-        cacheFile: join(blocker, 'cache.json'),
-        clock: new ManualClock(),
-        metrics: false,
-      }),
-    );
+    const server = await startServer(2);
+    const client = track(cachingClient(server, join(blocker, 'cache.json')));
     const failed = nextEvent(client, 'error');
     await client.ready();
     expect((await failed)[0]).toMatchObject({ code: 'CACHE' });
