@@ -19,30 +19,39 @@ function moduleOn(
   });
 }
 
+/**
+ * The store as seen by a replica that loses a race: right after its first read of the token events, another replica
+ * appends `token.created` for admin token `id` named `name` with `secret`. `raced()` says whether it happened.
+ */
+function racedBy(store: MemoryEventStore, id: string, name: string, secret: string) {
+  let raced = false;
+  const events: Pick<EventStore, 'append' | 'read' | 'head'> = {
+    append: (event, options) => store.append(event, options),
+    head: () => store.head(),
+    read: async (filter) => {
+      const read = await store.read(filter);
+      if (!raced && filter?.kind === 'token.revoked') {
+        raced = true;
+        await store.append({
+          actor: 'system',
+          kind: 'token.created',
+          subject: `token:${id}`,
+          payload: { id, kind: 'admin', name, hash: hashSecret(secret) },
+        });
+      }
+      return read;
+    },
+  };
+  return { events, raced: () => raced };
+}
+
 describe('tokens module start', () => {
   it('does not create a second first admin token when another replica created one after the load', async () => {
     const store = new MemoryEventStore({ clock: new ManualClock() });
-    let raced = false;
     // Another replica appends its first admin token right after this one read the token events.
-    const racing: Pick<EventStore, 'append' | 'read' | 'head'> = {
-      append: (event, options) => store.append(event, options),
-      head: () => store.head(),
-      read: async (filter) => {
-        const events = await store.read(filter);
-        if (!raced && filter?.kind === 'token.revoked') {
-          raced = true;
-          await store.append({
-            actor: 'system',
-            kind: 'token.created',
-            subject: 'token:tok_other',
-            payload: { id: 'tok_other', kind: 'admin', name: 'first admin token', hash: hashSecret('other') },
-          });
-        }
-        return events;
-      },
-    };
-    const started = await moduleOn(racing, []).start();
-    expect(raced).toBe(true);
+    const racing = racedBy(store, 'tok_other', 'first admin token', 'other');
+    const started = await moduleOn(racing.events, []).start();
+    expect(racing.raced()).toBe(true);
     expect(started.firstAdminToken).toBeUndefined();
     expect(await store.read({ kind: 'token.created' })).toHaveLength(1);
   });
@@ -50,26 +59,10 @@ describe('tokens module start', () => {
   it('registers WAVEGATE_ADMIN_TOKEN once when another replica registered it after the load', async () => {
     const store = new MemoryEventStore({ clock: new ManualClock() });
     const secret = `wg_admin_${'e'.repeat(43)}`;
-    let raced = false;
-    const racing: Pick<EventStore, 'append' | 'read' | 'head'> = {
-      append: (event, options) => store.append(event, options),
-      head: () => store.head(),
-      read: async (filter) => {
-        const events = await store.read(filter);
-        if (!raced && filter?.kind === 'token.revoked') {
-          raced = true;
-          await store.append({
-            actor: 'system',
-            kind: 'token.created',
-            subject: 'token:tok_env',
-            payload: { id: 'tok_env', kind: 'admin', name: 'WAVEGATE_ADMIN_TOKEN', hash: hashSecret(secret) },
-          });
-        }
-        return events;
-      },
-    };
-    const module = moduleOn(racing, []);
+    const racing = racedBy(store, 'tok_env', 'WAVEGATE_ADMIN_TOKEN', secret);
+    const module = moduleOn(racing.events, []);
     expect(await module.start({ adminSecret: secret })).toEqual({});
+    expect(racing.raced()).toBe(true);
     expect(await store.read({ kind: 'token.created' })).toHaveLength(1);
     expect(module.service.authenticate(secret).tokenId).toBe('tok_env');
   });
