@@ -114,30 +114,32 @@ describe('WavegateWeb against a real server', () => {
     expect(c.context).toEqual({ targetingKey: 'u1', country: 'US' });
   });
 
-  it('with a client token, a change reaches the client over the stream without polling', async () => {
-    const { client: clientToken, disable } = await arrange(call, 'stream');
-    const clock = new ManualClock();
-    const c = client({ token: clientToken, context: { targetingKey: 'u1' }, clock, streaming: true });
-    await c.ready();
-    while (!c.streaming) await new Promise((r) => setImmediate(r));
-    const changed = nextEvent(c, 'changed');
-    await disable('checkout');
-    expect(await changed).toEqual([['checkout'], 'config']);
-    expect(c.isEnabled('checkout', true)).toBe(false);
-  });
-
-  it('with a frontend token, a change reaches the page over the version-only stream without polling', async () => {
-    const { frontend, disable } = await arrange(call, 'nostream');
-    const clock = new ManualClock();
-    const c = client({ token: frontend, context: { targetingKey: 'u1' }, clock, streaming: true });
-    await c.ready();
-    while (!c.streaming) await new Promise((r) => setImmediate(r));
-    const changed = nextEvent(c, 'changed');
-    await disable('checkout');
-    // No clock advance: no poll ran; the stream's version notice made the client re-fetch over OFREP.
-    expect(await changed).toEqual([['checkout'], 'config']);
-    expect(c.isEnabled('checkout', true)).toBe(false);
-  });
+  const streams = [
+    {
+      name: 'with a client token, a change reaches the client over the stream without polling',
+      project: 'stream',
+      token: 'client',
+    },
+    {
+      // The stream carries only the version: its notice makes the client re-fetch over OFREP.
+      name: 'with a frontend token, a change reaches the page over the version-only stream without polling',
+      project: 'nostream',
+      token: 'frontend',
+    },
+  ] as const;
+  for (const s of streams) {
+    it(s.name, async () => {
+      const arranged = await arrange(call, s.project);
+      const c = client({ token: arranged[s.token], context: { targetingKey: 'u1' }, streaming: true });
+      await c.ready();
+      while (!c.streaming) await new Promise((r) => setImmediate(r));
+      const changed = nextEvent(c, 'changed');
+      await arranged.disable('checkout');
+      // No clock advance: no poll ran.
+      expect(await changed).toEqual([['checkout'], 'config']);
+      expect(c.isEnabled('checkout', true)).toBe(false);
+    });
+  }
 
   it('pauses polling while the page is hidden and re-fetches at once when it shows again', async () => {
     const { frontend, disable } = await arrange(call, 'hidden');
