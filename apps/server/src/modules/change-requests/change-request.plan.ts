@@ -76,35 +76,38 @@ function checkReleasePosition(id: string, base: Base, current: { status: string;
  * The events of an operation, through the same commands as the direct request: every problem listed, and a
  * CONFLICT when the target moved away from `base`. Pure.
  */
-export function planOperation(state: DomainState, p: string, op: Operation, base: Base, ctx: PlanContext) {
-  const events: PlannedEvent[] = (() => {
-    if (isReleaseAction(op)) {
-      const record = requireReleaseRecord(requireProject(state, p), op.release);
-      checkReleasePosition(op.release, base, record.state);
-      const action = releaseActionOf(op.kind);
-      return releaseAction(state, p, op.release, action, { now: ctx.now, actor: ctx.actor, expected: undefined });
+export function planOperation(
+  state: DomainState,
+  p: string,
+  op: Operation,
+  base: Base,
+  ctx: PlanContext,
+): PlannedEvent[] {
+  if (isReleaseAction(op)) {
+    const record = requireReleaseRecord(requireProject(state, p), op.release);
+    checkReleasePosition(op.release, base, record.state);
+    const action = releaseActionOf(op.kind);
+    return releaseAction(state, p, op.release, action, { now: ctx.now, actor: ctx.actor, expected: undefined });
+  }
+  switch (op.kind) {
+    case 'flag-environment':
+      return setFlagEnvironment(state, p, op.flag, op.environment, op.config, base.version);
+    case 'flag':
+      return updateFlag(state, p, op.flag, op.patch, base.version);
+    case 'flag-archive':
+    case 'flag-restore':
+      return setArchived(state, p, op.flag, op.kind === 'flag-archive', base.version);
+    case 'segment-upsert': {
+      const input = { description: op.description ?? null, conditions: op.conditions };
+      if (base.version === 0) return createSegment(state, p, op.segment, input);
+      return updateSegment(state, p, op.segment, input, base.version);
     }
-    switch (op.kind) {
-      case 'flag-environment':
-        return setFlagEnvironment(state, p, op.flag, op.environment, op.config, base.version);
-      case 'flag':
-        return updateFlag(state, p, op.flag, op.patch, base.version);
-      case 'flag-archive':
-      case 'flag-restore':
-        return setArchived(state, p, op.flag, op.kind === 'flag-archive', base.version);
-      case 'segment-upsert': {
-        const input = { description: op.description ?? null, conditions: op.conditions };
-        if (base.version === 0) return createSegment(state, p, op.segment, input);
-        return updateSegment(state, p, op.segment, input, base.version);
-      }
-      case 'segment-delete':
-        return deleteSegment(state, p, op.segment, base.version);
-      case 'release-create': {
-        const flag = requireProject(state, p).flags[String(op.definition['flag'])];
-        if (flag !== undefined && base.version !== 0) checkVersion(`flag "${flag.key}"`, flag.version, base.version);
-        return createRelease(state, p, op.definition, ctx.now);
-      }
+    case 'segment-delete':
+      return deleteSegment(state, p, op.segment, base.version);
+    case 'release-create': {
+      const flag = requireProject(state, p).flags[String(op.definition['flag'])];
+      if (flag !== undefined && base.version !== 0) checkVersion(`flag "${flag.key}"`, flag.version, base.version);
+      return createRelease(state, p, op.definition, ctx.now);
     }
-  })();
-  return events;
+  }
 }

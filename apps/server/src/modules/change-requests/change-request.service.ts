@@ -3,7 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import type { JsonObject, StoredEvent } from '../events/index.js';
 import type { CommandExecutor, DomainState, PlannedEvent } from '../projection/index.js';
-import { isReleaseAction, type Operation } from './change-request.operation.js';
+import type { Operation } from './change-request.operation.js';
 import { type Base, baseOf, environmentOf, planOperation } from './change-request.plan.js';
 import { type ChangeRequest, ChangeRequestEvent, type ChangeRequestTable } from './change-request.table.js';
 
@@ -92,8 +92,8 @@ export class ChangeRequestService {
     });
   }
 
-  apply(id: string, actor: string): Promise<ChangeRequest> {
-    return this.run(actor, id, (state) => {
+  async apply(id: string, actor: string): Promise<ChangeRequest> {
+    const applied = await this.run(actor, id, (state) => {
       const cr = this.open(id);
       if (cr.approvals.length === 0) {
         throw new AppError(ErrorCode.PRECONDITION_FAILED, 'the change request needs an approval by another person');
@@ -104,12 +104,9 @@ export class ChangeRequestService {
       };
       const change = planOperation(state, cr.project, cr.operation, base, { now: this.now(), actor });
       return [...change, { kind: ChangeRequestEvent.applied, subject: subject(id), payload: { id } }];
-    }).then((applied) => {
-      if (isReleaseAction(applied.operation) || applied.operation.kind === 'release-create') {
-        this.deps.onReleaseApplied?.();
-      }
-      return applied;
     });
+    if (applied.operation.kind.startsWith('release-')) this.deps.onReleaseApplied?.();
+    return applied;
   }
 
   close(id: string, actor: string): Promise<ChangeRequest> {
