@@ -159,7 +159,10 @@ export class FlagSeriesRecorder {
     }
     delta.buckets[0]! += sketch.zeroCount ?? 0;
     const bins = sketch.bins ?? {};
-    for (const key in bins) {
+    // Object.keys: bin indexes are element keys, which for…in enumerates about twice as slowly.
+    const keys = Object.keys(bins);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
       let i = this.#binBuckets.get(key);
       if (i === undefined) {
         i = bucketOf((2 * gamma ** Number(key)) / (1 + gamma));

@@ -32,8 +32,9 @@ function readCommon(json: unknown): LatencySketch | 'too_many_bins' | undefined 
   const j = json as Record<string, unknown>;
   const bins = j.bins;
   if (typeof bins !== 'object' || bins === null) return undefined;
-  let keys = 0;
-  for (const _ in bins) if (++keys > MetricsLimits.binsPerSketch) return 'too_many_bins';
+  // One Object.keys (bin indexes are element keys, which for…in enumerates about twice as slowly).
+  const keys = Object.keys(bins);
+  if (keys.length > MetricsLimits.binsPerSketch) return 'too_many_bins';
   if (Array.isArray(bins) || accepted === undefined) return undefined;
   if (j.relativeAccuracy !== accepted.relativeAccuracy || j.gamma !== accepted.gamma) return undefined;
   const { zeroCount, count, sum, min, max } = j;
@@ -42,7 +43,8 @@ function readCommon(json: unknown): LatencySketch | 'too_many_bins' | undefined 
   const sketch = new LatencySketch(accepted.accuracy);
   let total = zeroCount;
   const map = bins as Record<string, unknown>;
-  for (const key in map) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const n = map[key];
     if (!integerKey(key) || !nonNegative(n)) return undefined;
     total += n;
