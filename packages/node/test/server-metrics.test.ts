@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from 'wavegate';
 import { Wavegate } from '../src/client.js';
+import { admin as adminClient } from './helpers.js';
 import { ManualClock } from './manual-clock.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -21,23 +22,11 @@ interface Point {
 
 describe('metrics end to end against the real server', () => {
   let server: Running;
-  let admin: (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
+  let admin: ReturnType<typeof adminClient>;
 
   beforeAll(async () => {
     server = await startServer({ memory: true, port: 0, logger: false });
-    admin = async (method, path, body) => {
-      const res = await fetch(server.url + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${server.firstAdminToken}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const json = (await res.json()) as Record<string, unknown>;
-      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    admin = adminClient(server.url, server.firstAdminToken!);
     await admin('POST', '/api/v1/projects', { key: 'shop' });
     await admin('POST', '/api/v1/projects/shop/environments', { key: 'production' });
     await admin('POST', '/api/v1/projects/shop/flags', {

@@ -4,28 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from 'wavegate';
 import { Wavegate } from '../src/client.js';
-import { nextEvent } from './helpers.js';
+import { admin, nextEvent } from './helpers.js';
 import { ManualClock } from './manual-clock.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 type Running = Awaited<ReturnType<typeof startServer>>;
-
-/** A small admin-API client for arranging a real server. */
-function admin(url: string, token: string) {
-  return async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(url + path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
 
 /** Project `shop`, environment `env`, flag `checkout-v2` (on), and a client token for it. */
 async function arrange(call: ReturnType<typeof admin>, env: string, createProject: boolean): Promise<string> {

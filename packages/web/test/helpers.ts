@@ -1,3 +1,4 @@
+import { admin } from '../../node/test/helpers.js';
 import type { WavegateWeb, WavegateWebEvents } from '../src/client.js';
 
 /** The arguments of the next `event` the client emits. */
@@ -13,22 +14,8 @@ export function nextEvent<E extends keyof WavegateWebEvents>(
   });
 }
 
-/** A small admin-API client for arranging a real server. */
-export function admin(url: string, token: string) {
-  return async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const res = await fetch(url + path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
+// The same admin-API client as the Node SDK's tests.
+export { admin };
 
 /**
  * Creates project `project` with environment `prod`, flags of every type, and a frontend and a client token;
