@@ -13,9 +13,16 @@ import {
 
 /**
  * Tables a backup leaves out: derived (projection snapshots, rebuilt from the log), short-lived (login sessions,
- * metric batch ids kept one day for idempotency) or bookkeeping the restore's own migration writes.
+ * failed-login counters of a 15-minute window, metric batch ids kept one day for idempotency) or bookkeeping the
+ * restore's own migration writes.
  */
-const SKIPPED_TABLES = new Set(['schema_migrations', 'projection_snapshots', 'metric_batches', 'user_sessions']);
+const SKIPPED_TABLES = new Set([
+  'schema_migrations',
+  'projection_snapshots',
+  'metric_batches',
+  'user_sessions',
+  'login_attempts',
+]);
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
