@@ -149,7 +149,7 @@ class Checker {
       this.add(
         path,
         'private_address',
-        `${host} is a private, loopback or link-local address; allow it with --allow-private-webhooks or the receiver's allowPrivateHosts`,
+        `${host} is a private, loopback or link-local address; allow it for this receiver with allowPrivateHosts, or for every receiver by starting the server with "wavegate serve --allow-private-webhooks"`,
       );
     }
   }
