@@ -10,7 +10,9 @@ export interface InsightsRouteContext {
   clock: Clock;
 }
 
-const DEFAULT_WINDOW_MS = 30 * 86_400_000;
+const DAY_MS = 86_400_000;
+const DEFAULT_DAYS = 30;
+const MAX_DAYS = 366;
 
 /** Every release of the projection (reduced from the event log), as DORA reads them. */
 export function releaseFacts(projection: Projection): ReleaseFacts[] {
@@ -49,7 +51,7 @@ const durations = {
 };
 
 export function registerInsightsRoutes(app: FastifyInstance, ctx: InsightsRouteContext): void {
-  app.get<{ Querystring: { project?: string; environment?: string; from?: string; to?: string } }>(
+  app.get<{ Querystring: { project?: string; environment?: string; from?: string; to?: string; days?: number } }>(
     '/api/v1/insights/dora',
     {
       preHandler: requireAuth('admin'),
@@ -60,8 +62,14 @@ export function registerInsightsRoutes(app: FastifyInstance, ctx: InsightsRouteC
           properties: {
             project: keySchema,
             environment: keySchema,
-            from: { type: 'string', description: 'ISO 8601; default: 30 days before `to`' },
+            from: { type: 'string', description: 'ISO 8601; default: `days` days before `to`' },
             to: { type: 'string', description: 'ISO 8601; default: now' },
+            days: {
+              type: 'integer',
+              minimum: 1,
+              maximum: MAX_DAYS,
+              description: 'the window: this many days before `to` (default 30); not with `from`',
+            },
           },
         },
         response: {
@@ -94,7 +102,12 @@ export function registerInsightsRoutes(app: FastifyInstance, ctx: InsightsRouteC
     async (request) => {
       const q = request.query;
       const to = time('to', q.to, ctx.clock.now().getTime());
-      const from = time('from', q.from, to - DEFAULT_WINDOW_MS);
+      if (q.from !== undefined && q.days !== undefined) {
+        throw AppError.validation('two windows', [
+          { path: 'days', code: 'bad_window', message: 'give `from` or `days`, not both' },
+        ]);
+      }
+      const from = time('from', q.from, to - (q.days ?? DEFAULT_DAYS) * DAY_MS);
       if (from >= to) {
         throw AppError.validation('empty window', [
           { path: 'from', code: 'bad_window', message: '`from` must be before `to`' },

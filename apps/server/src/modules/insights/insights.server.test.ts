@@ -82,6 +82,26 @@ describe('GET /api/v1/insights/dora', () => {
     expect(io.stdoutText).toContain('Time to restore       median 5h, p90 5h (1 restored, 0 not yet;');
   });
 
+  it('takes the window as a number of days before now', async () => {
+    // The releases above ended between +2 h and +8 h of the start, the last one now: the window [now − 7 d, now)
+    // would leave it out.
+    clock.advance(H);
+    const week = await call('GET', '/api/v1/insights/dora?project=dora&days=7');
+    expect(Date.parse(String(week['to'])) - Date.parse(String(week['from']))).toBe(7 * 24 * H);
+    expect(week['releaseFrequency']).toEqual({ completed: 2, perDay: 2 / 7, perWeek: 2 });
+    clock.advance(10 * 24 * H);
+    expect((await call('GET', '/api/v1/insights/dora?project=dora&days=7'))['releaseFrequency']).toMatchObject({
+      completed: 0,
+    });
+    expect((await call('GET', '/api/v1/insights/dora?project=dora&days=90'))['releaseFrequency']).toMatchObject({
+      completed: 2,
+    });
+    for (const bad of ['days=0', 'days=367', 'days=1.5', 'days=week', 'days=7&from=2026-03-01T00:00:00Z']) {
+      const response = await fetch(`${server.url}/api/v1/insights/dora?${bad}`, { headers });
+      expect(response.status, bad).toBe(400);
+    }
+  });
+
   it('refuses a bad window and an unknown project', async () => {
     const bad = await fetch(`${server.url}/api/v1/insights/dora?from=yesterday`, { headers });
     expect(bad.status).toBe(400);
