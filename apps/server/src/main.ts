@@ -41,7 +41,7 @@ import { type Clock, systemClock } from './platform/clock.js';
 import type { Db } from './platform/db.js';
 import { openPgliteDb } from './platform/db-pglite.js';
 import { openPostgresDb } from './platform/db-postgres.js';
-import { type Authenticator, createHttpApp } from './platform/http.js';
+import { type Authenticator, createHttpApp, type TrustProxy } from './platform/http.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { createMetrics, type ServerMetrics } from './platform/metrics.js';
 import { recordFlagSeries } from './platform/metrics-flags.js';
@@ -62,6 +62,8 @@ export interface AppDeps extends ServingOptions {
   authenticator?: Authenticator;
   /** Request body limit in bytes (default 256 KiB). */
   bodyLimit?: number;
+  /** `--trust-proxy`: which proxies' `X-Forwarded-For` gives `request.ip` (default: none). */
+  trustProxy?: TrustProxy;
   /** Save a projection snapshot every this many events (default 500). */
   snapshotEvery?: number;
   metrics?: ServerMetrics;
@@ -157,6 +159,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = createHttpApp({
     ...(logger === undefined ? {} : { logger }),
     ...(deps.bodyLimit === undefined ? {} : { bodyLimit: deps.bodyLimit }),
+    ...(deps.trustProxy === undefined ? {} : { trustProxy: deps.trustProxy }),
     authenticator: deps.authenticator ?? users.authenticator,
   });
   await registerOpenApi(app, serverVersion());
@@ -329,6 +332,7 @@ export interface StartOptions extends ServingOptions {
   logger?: Logger | false;
   clock?: Clock;
   bodyLimit?: number;
+  trustProxy?: AppDeps['trustProxy'];
   flagMetrics?: AppDeps['flagMetrics'];
   /** Alert evaluation: interval (`--alert-interval`), PromQL source. */
   alerts?: AppDeps['alerts'];

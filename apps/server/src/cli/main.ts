@@ -89,6 +89,10 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
       '--allow-private-webhooks',
       'let notification receivers reach private, loopback and link-local addresses (env WAVEGATE_ALLOW_PRIVATE_WEBHOOKS=true)',
     )
+    .option(
+      '--trust-proxy <value>',
+      'take the client address from X-Forwarded-For sent by these proxies: true, a hop count, or addresses/CIDRs, comma-separated (env WAVEGATE_TRUST_PROXY, default false)',
+    )
     .action(
       // Loaded on demand: the server's dependencies (Fastify, PGlite, pg) would slow every other command.
       run(async (flags) => (await import('./serve-command.js')).serveCommand(flags, io)),

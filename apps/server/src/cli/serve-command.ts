@@ -3,6 +3,7 @@ import { createLogger } from '../platform/logging.js';
 import { exitOnSignals } from '../platform/shutdown.js';
 import { parseDuration } from './duration.js';
 import { CliError, type CliIo, ExitCode } from './io.js';
+import { trustProxySetting } from './trust-proxy-setting.js';
 
 export interface ServeFlags {
   port?: string;
@@ -17,6 +18,7 @@ export interface ServeFlags {
   prometheusUrl?: string;
   alertInterval?: string;
   allowPrivateWebhooks?: boolean;
+  trustProxy?: string;
 }
 
 type RatePolicy = { capacity: number; refillPerSecond: number } | false;
@@ -95,6 +97,7 @@ export function serveSettings(
   if (alertIntervalText !== undefined && !alertIntervalOk) {
     problems.push(`alert interval is a duration from 1s to 1h, e.g. 10s or 1m (got "${alertIntervalText}")`);
   }
+  const trustProxy = trustProxySetting(flags.trustProxy ?? env['WAVEGATE_TRUST_PROXY'], problems);
   const prometheusUrl = flags.prometheusUrl ?? env['WAVEGATE_PROMETHEUS_URL'];
   if (prometheusUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(prometheusUrl)) {
     problems.push(`Prometheus URL must start with http:// or https:// (got "${prometheusUrl}")`);
@@ -125,6 +128,7 @@ export function serveSettings(
         }),
     ...(heartbeatText === undefined ? {} : { sseHeartbeatMs: heartbeat * 1000 }),
     ...(prometheusUrl === undefined ? {} : { prometheusUrl }),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(alertIntervalMs === undefined ? {} : { alerts: { intervalMs: alertIntervalMs } }),
     ...(!allowPrivateWebhooks && publicUrl === undefined
       ? {}

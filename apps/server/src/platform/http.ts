@@ -112,10 +112,19 @@ export function createRequestIdGenerator(): () => string {
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/**
+ * Which peers may tell the client's address (`X-Forwarded-For`) and protocol (`X-Forwarded-Proto`), as Fastify's
+ * `trustProxy`: every hop (`true`), none (`false`, the default), or the proxies' addresses and CIDRs (Fastify 5
+ * refuses hop counts). `request.ip` is then the first untrusted address counted from the connection's peer.
+ */
+export type TrustProxy = boolean | string[];
+
 export interface HttpAppOptions {
   logger?: Logger;
   bodyLimit?: number;
   authenticator?: Authenticator;
+  /** Default false: trusting the header with no proxy in front would let any client choose its address. */
+  trustProxy?: TrustProxy;
 }
 
 const ajvBase: AjvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
@@ -130,6 +139,7 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
   const nextRequestId = createRequestIdGenerator();
   const app: FastifyInstance = Fastify({
     bodyLimit,
+    trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

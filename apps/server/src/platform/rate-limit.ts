@@ -14,7 +14,9 @@ interface Bucket {
 }
 
 /**
- * One token bucket per key (a token id, or `ip:<address>` for failed authentication), in memory, per process.
+ * One token bucket per key (a token id, or `ip:<address>` for failed authentication, the address being Fastify's
+ * `request.ip`: the connection's peer, or with `--trust-proxy` the client a trusted proxy names), in memory, per
+ * process.
  * Time comes from `now()` so tests step a clock instead of sleeping. Buckets that have refilled completely are
  * dropped by `sweep()` (called on each `take` every `sweepEvery` calls), so the map stays bounded by the number
  * of keys active in the last `capacity / refillPerSecond` seconds.
