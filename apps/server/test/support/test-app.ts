@@ -80,16 +80,31 @@ export async function startShopApp(deps: Partial<AppDeps> = {}, start = T0): Pro
       await db.close();
     },
   };
-  expect((await t.call('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' })).statusCode).toBe(201);
-  expect((await t.call('POST', '/api/v1/projects/shop/environments', { key: 'dev' })).statusCode).toBe(201);
-  const flag = await t.call('POST', '/api/v1/projects/shop/flags', {
+  await createShop(t.call);
+  return app;
+}
+
+/** Creates project shop, environment dev and flag checkout-v2 (rule `everyone` serving `on` to 0%) over the API. */
+export async function createShop(call: AdminCall): Promise<void> {
+  expect((await call('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' })).statusCode).toBe(201);
+  expect((await call('POST', '/api/v1/projects/shop/environments', { key: 'dev' })).statusCode).toBe(201);
+  const flag = await call('POST', '/api/v1/projects/shop/flags', {
     key: 'checkout-v2',
     type: 'boolean',
     environments: { dev: { enabled: true, rules: [{ id: 'everyone', serve: { rollout: 0, variant: 'on' } }] } },
   });
   expect(flag.statusCode).toBe(201);
-  return app;
 }
+
+/** A release definition `id` of checkout-v2's rule `everyone` in shop/dev, serving `on`; `rest` adds waves, gates… */
+export const checkoutRelease = (id: string, rest: Record<string, unknown>) => ({
+  id,
+  flag: 'checkout-v2',
+  environment: 'dev',
+  rule: { id: 'everyone' },
+  variant: 'on',
+  ...rest,
+});
 
 /** Posts one 10 s window of SDK metrics from `start` with the client token of shop/dev (`series` from `series()`). */
 export async function postMetrics(built: App, start: number, series: Record<string, unknown>[]): Promise<void> {

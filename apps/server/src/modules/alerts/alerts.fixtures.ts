@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { manualTimer, postMetrics, startShopApp, T0, type TestApp } from '../../../test/support/test-app.js';
+import {
+  checkoutRelease,
+  manualTimer,
+  postMetrics,
+  startShopApp,
+  T0,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import type { AppDeps } from '../../main.js';
 import { parseDocument } from '../config/index.js';
 import { series } from '../metrics/metrics.fixtures.js';
@@ -18,18 +25,17 @@ export function setupAlerts(extra: Partial<AppDeps> = {}, start = T0): Promise<A
 
 /** Starts release `checkout-rollout` of checkout-v2 in dev (10% → 50% → 100%) with the given gates. */
 export async function startRelease(t: AlertsT, gates: unknown[] = []): Promise<void> {
-  const created = await t.call('POST', RELEASES, {
-    id: 'checkout-rollout',
-    flag: 'checkout-v2',
-    environment: 'dev',
-    rule: { id: 'everyone' },
-    variant: 'on',
-    waves: [
-      { percentage: 10, minBakeSeconds: 600, minSamples: 100 },
-      { percentage: 50, minBakeSeconds: 600, minSamples: 100 },
-    ],
-    gates,
-  });
+  const created = await t.call(
+    'POST',
+    RELEASES,
+    checkoutRelease('checkout-rollout', {
+      waves: [
+        { percentage: 10, minBakeSeconds: 600, minSamples: 100 },
+        { percentage: 50, minBakeSeconds: 600, minSamples: 100 },
+      ],
+      gates,
+    }),
+  );
   expect(created.statusCode, created.body).toBe(201);
   expect((await t.call('POST', `${RELEASES}/checkout-rollout/start`)).statusCode).toBe(200);
 }

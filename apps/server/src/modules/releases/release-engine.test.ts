@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   type AdminCall,
   buildTestApp,
+  checkoutRelease,
   postMetrics,
   startShopApp,
   T0,
@@ -39,18 +40,17 @@ async function setup(): Promise<TestApp> {
   const t = await startShopApp({ releaseTimer });
   opened.push(t);
   dbs.push(t.db);
-  const created = await t.call('POST', '/api/v1/projects/shop/releases', {
-    id: 'r1',
-    flag: 'checkout-v2',
-    environment: 'dev',
-    rule: { id: 'everyone' },
-    variant: 'on',
-    waves: [
-      { percentage: 10, minBakeSeconds: 3600, minSamples: 100 },
-      { percentage: 100, minBakeSeconds: 3600, minSamples: 100 },
-    ],
-    gates: [{ type: 'compare', metric: { kind: 'error_rate' }, tolerance: { absolute: 0.01 } }],
-  });
+  const created = await t.call(
+    'POST',
+    '/api/v1/projects/shop/releases',
+    checkoutRelease('r1', {
+      waves: [
+        { percentage: 10, minBakeSeconds: 3600, minSamples: 100 },
+        { percentage: 100, minBakeSeconds: 3600, minSamples: 100 },
+      ],
+      gates: [{ type: 'compare', metric: { kind: 'error_rate' }, tolerance: { absolute: 0.01 } }],
+    }),
+  );
   expect(created.statusCode, created.body).toBe(201);
   expect((await t.call('POST', `${R}/start`)).statusCode).toBe(200);
   return t;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startAppReplica, useTestDatabase } from '../../../test/support/db-replicas.js';
+import { checkoutRelease, createShop } from '../../../test/support/test-app.js';
 
 const database = useTestDatabase();
 const replica = () => startAppReplica(database);
@@ -14,26 +15,14 @@ describe('release loop on PostgreSQL replicas', () => {
     expect([a.built.releaseLoop.running, b.built.releaseLoop.running]).toEqual([true, false]);
 
     // The release is made through the follower; the leader's loop picks it up on its next wake-up.
-    expect((await b.call('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' })).statusCode).toBe(201);
-    expect((await b.call('POST', '/api/v1/projects/shop/environments', { key: 'dev' })).statusCode).toBe(201);
-    const flag = await b.call('POST', '/api/v1/projects/shop/flags', {
-      key: 'checkout-v2',
-      type: 'boolean',
-      environments: { dev: { enabled: true, rules: [{ id: 'everyone', serve: { rollout: 0, variant: 'on' } }] } },
-    });
-    expect(flag.statusCode).toBe(201);
-    const release = {
-      id: 'r1',
-      flag: 'checkout-v2',
-      environment: 'dev',
-      rule: { id: 'everyone' },
-      variant: 'on',
+    await createShop(b.call);
+    const release = checkoutRelease('r1', {
       waves: [
         { percentage: 10, minBakeSeconds: 0 },
         { percentage: 100, minBakeSeconds: 0 },
       ],
       gates: [],
-    };
+    });
     expect((await b.call('POST', '/api/v1/projects/shop/releases', release)).statusCode).toBe(201);
     expect((await b.call('POST', '/api/v1/projects/shop/releases/r1/start')).statusCode).toBe(200);
 

@@ -1,5 +1,13 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, postMetrics, rollout, startShopApp, T0, type TestApp } from '../../../test/support/test-app.js';
+import {
+  buildTestApp,
+  checkoutRelease,
+  postMetrics,
+  rollout,
+  startShopApp,
+  T0,
+  type TestApp,
+} from '../../../test/support/test-app.js';
 import { ManualClock } from '../../platform/clock.js';
 import { series } from '../metrics/metrics.fixtures.js';
 import { appendDecision } from './release.commands.js';
@@ -21,23 +29,19 @@ afterAll(async () => {
   }
 });
 
-const definition = (over: Record<string, unknown> = {}) => ({
-  id: 'checkout-rollout',
-  flag: 'checkout-v2',
-  environment: 'dev',
-  rule: { id: 'everyone' },
-  variant: 'on',
-  waves: [
-    { percentage: 10, minBakeSeconds: 60, minSamples: 100 },
-    { percentage: 50, minBakeSeconds: 60, minSamples: 100 },
-    { percentage: 100, minBakeSeconds: 60, minSamples: 100 },
-  ],
-  gates: [
-    { type: 'limit', metric: { kind: 'error_rate' }, max: 0.05 },
-    { type: 'compare', metric: { kind: 'error_rate' }, tolerance: { absolute: 0.01 } },
-  ],
-  ...over,
-});
+const definition = (over: Record<string, unknown> = {}) =>
+  checkoutRelease('checkout-rollout', {
+    waves: [
+      { percentage: 10, minBakeSeconds: 60, minSamples: 100 },
+      { percentage: 50, minBakeSeconds: 60, minSamples: 100 },
+      { percentage: 100, minBakeSeconds: 60, minSamples: 100 },
+    ],
+    gates: [
+      { type: 'limit', metric: { kind: 'error_rate' }, max: 0.05 },
+      { type: 'compare', metric: { kind: 'error_rate' }, tolerance: { absolute: 0.01 } },
+    ],
+    ...over,
+  });
 
 const N = 20_000;
 const latencies = Array.from({ length: N }, () => 50);
