@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, enc } from '../api.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
+import { TableWrap } from '../components/table-wrap.js';
 import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
 import { can, useSession } from '../session.js';
@@ -13,10 +14,20 @@ const cell = (v: unknown) =>
   v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /** A table of the given columns of each row (the alert APIs' resources, shown as they are). */
-function Rows({ rows, columns, action }: { rows: Row[]; columns: string[]; action?: (row: Row) => React.ReactNode }) {
+function Rows({
+  label,
+  rows,
+  columns,
+  action,
+}: {
+  label: string;
+  rows: Row[];
+  columns: string[];
+  action?: (row: Row) => React.ReactNode;
+}) {
   if (rows.length === 0) return <Empty>None.</Empty>;
   return (
-    <div className="table-wrap">
+    <TableWrap label={label}>
       <table>
         <thead>
           <tr>
@@ -41,7 +52,7 @@ function Rows({ rows, columns, action }: { rows: Row[]; columns: string[]; actio
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
@@ -67,13 +78,18 @@ export function AlertsPage() {
       <h2>Firing now</h2>
       <Loaded resource={active}>
         {(d) => (
-          <Rows rows={d.alerts} columns={['rule', 'state', 'severity', 'labels', 'value', 'since', 'activeAt']} />
+          <Rows
+            label="Alerts firing now"
+            rows={d.alerts}
+            columns={['rule', 'state', 'severity', 'labels', 'value', 'since', 'activeAt']}
+          />
         )}
       </Loaded>
       <h2>Rules</h2>
       <Loaded resource={rules}>
         {(d) => (
           <Rows
+            label="Alert rules"
             rows={d.rules}
             columns={['key', 'severity', 'flag', 'environment', 'query', 'op', 'threshold', 'for', 'enabled']}
           />
@@ -86,6 +102,7 @@ export function AlertsPage() {
       <Loaded resource={silences}>
         {(d) => (
           <Rows
+            label="Silences"
             rows={d.silences}
             columns={['id', 'status', 'matchers', 'startsAt', 'endsAt', 'comment', 'createdBy']}
             action={(row) =>
@@ -111,7 +128,13 @@ export function AlertsPage() {
       </Loaded>
       <h2>History</h2>
       <Loaded resource={history}>
-        {(d) => <Rows rows={d.transitions} columns={['seq', 'time', 'rule', 'severity', 'from', 'to', 'value']} />}
+        {(d) => (
+          <Rows
+            label="Alert history"
+            rows={d.transitions}
+            columns={['seq', 'time', 'rule', 'severity', 'from', 'to', 'value']}
+          />
+        )}
       </Loaded>
     </section>
   );

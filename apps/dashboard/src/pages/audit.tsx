@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
+import { TableWrap } from '../components/table-wrap.js';
 import type { HistoryEvent } from '../diff.js';
 import { useLiveVersion } from '../live.js';
 import { useResource } from '../use-resource.js';
@@ -97,7 +98,7 @@ export function AuditPage() {
             <Empty>No events match.</Empty>
           ) : (
             <>
-              <div className="table-wrap">
+              <TableWrap label="Audit events">
                 <table>
                   <thead>
                     <tr>
@@ -133,7 +134,7 @@ export function AuditPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <div className="actions">
                 <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
                   Previous

@@ -1,6 +1,7 @@
 import { evaluate, type Flag, type Segment } from '@wavegate/core';
 import { useCallback, useState } from 'react';
 import { enc } from '../api.js';
+import { isNotFound, NotFound } from '../components/not-found.js';
 import { Empty, Loaded } from '../components/states.js';
 import { flagHistory, type HistoryEvent } from '../diff.js';
 import { useLiveVersion } from '../live.js';
@@ -30,6 +31,15 @@ export function FlagDetailPage({ flagKey }: { flagKey: string }) {
   const [draft, setDraft] = useState<Flag | undefined>();
   const onDraft = useCallback((f: Flag | undefined) => setDraft(f), []);
   const env = environments.find((e) => e.key === envKey) ?? environments[environments.length - 1];
+  if (flag.data === undefined && isNotFound(flag.error)) {
+    return (
+      <section aria-label="Flag not found">
+        <NotFound title="Flag not found" back={['/flags', '← Back to flags']}>
+          There is no flag <code>{flagKey}</code> in project <code>{project}</code>.
+        </NotFound>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="flag-title">
       <p>
@@ -72,6 +82,7 @@ export function FlagDetailPage({ flagKey }: { flagKey: string }) {
                 {notice}
               </p>
             )}
+            {env !== undefined && <h2 className="sr-only">Rules and preview in {env.key}</h2>}
             {env !== undefined && (
               <div className="two-col">
                 <RulesEditor

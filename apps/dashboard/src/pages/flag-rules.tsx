@@ -130,7 +130,7 @@ export function RulesEditor({
   };
   const attributesList = `${base}-attributes`;
   return (
-    <FieldContext.Provider value={{ base, byOwner }}>
+    <FieldContext.Provider value={{ base, byOwner, readOnly: !editable }}>
       <div className="panel rules-editor">
         <fieldset className="view-toggle">
           <legend className="sr-only">Editor view</legend>
@@ -151,6 +151,11 @@ export function RulesEditor({
             <option key={a} value={a} />
           ))}
         </datalist>
+        {!editable && (
+          <p className="muted small">
+            Read-only: {flag.archived ? 'the flag is archived.' : 'your role cannot change rules.'}
+          </p>
+        )}
         <fieldset className="editor-body" disabled={!editable} aria-describedby={summaryId}>
           <legend className="sr-only">
             Rules of {flag.key} in {env.key}

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, enc } from '../api.js';
 import { useConfirm } from '../components/confirm.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
+import { TableWrap } from '../components/table-wrap.js';
 import { useLiveVersion } from '../live.js';
 import { type Environment, useProject } from '../project.js';
 import { Link } from '../router.js';
@@ -132,7 +133,7 @@ export function FlagsPage() {
           );
           if (shown.length === 0) return <Empty>No flags match.</Empty>;
           return (
-            <div className="table-wrap">
+            <TableWrap label="Flag list">
               <table>
                 <caption className="sr-only">Flags of {project}</caption>
                 <thead>
@@ -182,7 +183,7 @@ export function FlagsPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           );
         }}
       </Loaded>

@@ -1,6 +1,21 @@
 import { type FormEvent, useState } from 'react';
+import { ApiError } from '../api.js';
 import { ErrorBox } from '../components/states.js';
 import { useSession } from '../session.js';
+
+/**
+ * What a refused sign-in tells the person: after too many attempts (429), when to try again — the server's
+ * Retry-After, which it also puts in the error's `details.retryAfterSeconds`, in seconds under a minute, else
+ * rounded up to whole minutes.
+ */
+export function signInError(error: unknown): Error {
+  if (!(error instanceof ApiError) || error.status !== 429) return error as Error;
+  const seconds = Number(error.details['retryAfterSeconds']);
+  if (!Number.isFinite(seconds) || seconds <= 0) return new Error('Too many attempts — try again later.');
+  if (seconds < 60) return new Error(`Too many attempts — try again in ${Math.ceil(seconds)} seconds.`);
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return new Error(`Too many attempts — try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`);
+}
 
 export function LoginPage() {
   const { login } = useSession();
@@ -15,7 +30,7 @@ export function LoginPage() {
     try {
       await login(name, password);
     } catch (e) {
-      setError(e as Error);
+      setError(signInError(e));
     } finally {
       setBusy(false);
     }

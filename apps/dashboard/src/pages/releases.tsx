@@ -1,5 +1,6 @@
 import { enc } from '../api.js';
 import { Empty, Loaded } from '../components/states.js';
+import { TableWrap } from '../components/table-wrap.js';
 import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
 import { Link } from '../router.js';
@@ -42,7 +43,7 @@ export function ReleasesPage() {
           data.releases.length === 0 ? (
             <Empty>No releases yet. Create one with `wavegate release create` or the API.</Empty>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="Release list">
               <table>
                 <thead>
                   <tr>
@@ -77,7 +78,7 @@ export function ReleasesPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </Loaded>

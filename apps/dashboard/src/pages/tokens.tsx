@@ -2,8 +2,10 @@ import { type FormEvent, useState } from 'react';
 import { api, enc } from '../api.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
+import { TableWrap } from '../components/table-wrap.js';
 import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
+import { can, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
 
 interface TokenView {
@@ -17,7 +19,24 @@ interface TokenView {
   revokedAt?: string;
 }
 
+/** Tokens are an admin's business: other roles get a read-only note instead of a form and a refused list. */
 export function TokensPage() {
+  const { user } = useSession();
+  if (!can(user, 'admin')) {
+    return (
+      <section aria-labelledby="tokens-title">
+        <h1 id="tokens-title">Tokens</h1>
+        <p className="notice">
+          Only admins list, create and revoke tokens; your role ({user?.role ?? 'signed out'}) cannot. Ask an admin for
+          an SDK or API token.
+        </p>
+      </section>
+    );
+  }
+  return <AdminTokens />;
+}
+
+function AdminTokens() {
   const { project, environments } = useProject();
   const live = useLiveVersion('token:');
   const tokens = useResource<{ tokens: TokenView[] }>('/api/v1/tokens', live);
@@ -97,7 +116,7 @@ export function TokensPage() {
           data.tokens.length === 0 ? (
             <Empty>No tokens.</Empty>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="Token list">
               <table>
                 <thead>
                   <tr>
@@ -139,7 +158,7 @@ export function TokensPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </Loaded>

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, enc } from '../api.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
+import { TableWrap } from '../components/table-wrap.js';
 import { type Role, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
 
@@ -92,7 +93,7 @@ export function UsersPage() {
           data.users.length === 0 ? (
             <Empty>No users.</Empty>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="User list">
               <table>
                 <thead>
                   <tr>
@@ -167,7 +168,7 @@ export function UsersPage() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )
         }
       </Loaded>

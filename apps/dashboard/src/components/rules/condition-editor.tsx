@@ -1,5 +1,5 @@
 import type { Operator } from '@wavegate/core';
-import { FieldMessages, useField } from './field.js';
+import { FieldMessages, useField, useReadOnly } from './field.js';
 import { CASE_OPERATORS, OPERATOR_INFO, OPERATORS, operatorKind, withOperator } from './operators.js';
 import type { Json } from './rules-draft.js';
 import { ValuesInput } from './values-input.js';
@@ -47,6 +47,7 @@ export interface MoveControls {
 
 /** Move up, move down and remove buttons for one item of an ordered list, named for screen readers. */
 export function ItemActions({ idPrefix, index, count, name, onMove, onRemove }: MoveControls) {
+  if (useReadOnly()) return null;
   return (
     <div className="item-actions">
       <button

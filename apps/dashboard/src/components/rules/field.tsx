@@ -4,10 +4,15 @@ import { fieldId, type PathProblem } from './problem-paths.js';
 interface FieldState {
   base: string;
   byOwner: ReadonlyMap<string, PathProblem[]>;
+  /** The person may not change the rules (a viewer, an archived flag): no add, move or remove controls. */
+  readOnly?: boolean;
 }
 
 /** The problems of the draft grouped by the field that shows them, and the id scheme of those fields. */
 export const FieldContext = createContext<FieldState>({ base: 'rules', byOwner: new Map() });
+
+/** Whether the editor only shows the rules (see `FieldState.readOnly`). */
+export const useReadOnly = (): boolean => useContext(FieldContext).readOnly === true;
 
 /** The DOM id of the field at a path. */
 export function useFieldIds(): (path: string) => string {

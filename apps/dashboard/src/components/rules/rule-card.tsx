@@ -1,5 +1,5 @@
 import { ConditionEditor, ItemActions, type MoveControls } from './condition-editor.js';
-import { FieldMessages, TextField, useField, useFieldIds } from './field.js';
+import { FieldMessages, TextField, useField, useFieldIds, useReadOnly } from './field.js';
 import {
   addCondition,
   type DraftRule,
@@ -55,6 +55,7 @@ export function RuleCard({
   const conditionsField = useField(`${path}.conditions`);
   const conditions = Array.isArray(rule.conditions) ? (rule.conditions as Json[]) : [];
   const addId = `${heading.id}-add-condition`;
+  const readOnly = useReadOnly();
   return (
     <section className="rule-card" aria-labelledby={heading.id}>
       <div className="rule-head">
@@ -115,16 +116,18 @@ export function RuleCard({
             />
           );
         })}
-        <button
-          type="button"
-          id={addId}
-          onClick={() => {
-            onChange(addCondition(draft));
-            ctx.focus([idOf(`${path}.conditions[${conditions.length}].attribute`)]);
-          }}
-        >
-          Add condition
-        </button>
+        {!readOnly && (
+          <button
+            type="button"
+            id={addId}
+            onClick={() => {
+              onChange(addCondition(draft));
+              ctx.focus([idOf(`${path}.conditions[${conditions.length}].attribute`)]);
+            }}
+          >
+            Add condition
+          </button>
+        )}
       </div>
       {isRecord(rule.serve) && (
         <ServeEditor

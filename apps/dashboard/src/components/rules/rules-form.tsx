@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { FieldMessages, useField, useFieldIds } from './field.js';
+import { FieldMessages, useField, useFieldIds, useReadOnly } from './field.js';
 import { RuleCard, type RuleContext } from './rule-card.js';
 import { addRule, type FormDraft, moveRule, newRule, removeRule, replaceRule } from './rules-draft.js';
 import { ServeEditor } from './serve-editor.js';
@@ -42,6 +42,7 @@ export function RulesForm({
   const full: RuleContext = { ...ctx, focus };
   const addId = `${list.id}-add`;
   const count = form.rules.length;
+  const readOnly = useReadOnly();
   return (
     <div className="rules-form">
       <h3 id={list.id} tabIndex={-1} className="rules-title">
@@ -81,17 +82,19 @@ export function RulesForm({
           );
         })}
       </ol>
-      <button
-        type="button"
-        id={addId}
-        onClick={() => {
-          onChange(addRule(form, newRule(ctx.variants)));
-          setAnnouncement(`Rule ${count + 1} added.`);
-          focus([idOf(`rules[${count}].id`)]);
-        }}
-      >
-        Add rule
-      </button>
+      {!readOnly && (
+        <button
+          type="button"
+          id={addId}
+          onClick={() => {
+            onChange(addRule(form, newRule(ctx.variants)));
+            setAnnouncement(`Rule ${count + 1} added.`);
+            focus([idOf(`rules[${count}].id`)]);
+          }}
+        >
+          Add rule
+        </button>
+      )}
       <p className="sr-only" role="status">
         {announcement}
       </p>
