@@ -1,4 +1,5 @@
 import type { DomainState, ProjectState } from '../projection/index.js';
+import { type CoveredPart, coveredApplyParts } from './change-request.apply-coverage.js';
 import { GATED_RELEASE_ACTIONS, type OperationKind } from './change-request.operation.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -9,6 +10,8 @@ const FLAGS = new RegExp(`${PROJECT}/flags$`);
 const FLAG_ARCHIVE = new RegExp(`${PROJECT}/flags/([^/]+)/(archive|restore)$`);
 const SEGMENTS = new RegExp(`${PROJECT}/segments(?:/([^/]+))?$`);
 const RELEASES = new RegExp(`${PROJECT}/releases$`);
+const ENVIRONMENT = new RegExp(`${PROJECT}/environments/([^/]+)$`);
+const APPLY = /^\/api\/v1\/apply$/;
 const RELEASE_ACTION = new RegExp(`${PROJECT}/releases/([^/]+)/(${GATED_RELEASE_ACTIONS.join('|')})$`);
 
 const hasProtected = (project: ProjectState | undefined): boolean =>
@@ -30,7 +33,9 @@ const field = (body: unknown, name: string): unknown =>
  * - a new flag whose body configures a protected environment (to be proposed after creating it without that);
  * - in a project with a protected environment: a flag's variants or salt (PATCH), archive, restore, and segment
  *   create, update, delete (flag definitions and segments are shared by every environment);
- * - a release created in a protected environment, and its start, resume, approve and promote.
+ * - a release created in a protected environment, and its start, resume, approve and promote;
+ * - unprotecting an environment (PATCH `protected: false`); protecting one only adds safety and stays direct;
+ * - a config apply (not a dry run) with any covered part: `{covered}` lists them (change-request.apply-coverage.ts).
  * Pause and rollback only reduce exposure and are never covered; nor is anything the release engine does itself.
  * An unknown project, flag or release is not covered (the route answers 404).
  */
@@ -39,14 +44,30 @@ export function coveredOperation(
   method: string,
   url: string,
   body: unknown,
-): OperationKind | undefined {
+): OperationKind | { covered: CoveredPart[] } | undefined {
   if (SAFE.has(method)) return undefined;
-  const path = url.split('?')[0] ?? '';
+  const [path = '', query = ''] = url.split('?');
+  if (method === 'POST' && APPLY.test(path)) {
+    const params = new URLSearchParams(query);
+    const dryRun = params.getAll('dryRun');
+    if (dryRun.length > 0 && dryRun.every((v) => v === 'true')) return undefined;
+    // Any spelling of prune the route might read as true: count the parts of both plans.
+    const prunes = params.getAll('prune').every((v) => v === 'false') ? [false] : [false, true];
+    const covered = new Map<string, CoveredPart>();
+    for (const prune of prunes)
+      for (const part of coveredApplyParts(state, body, prune)) covered.set(part.summary, part);
+    return covered.size === 0 ? undefined : { covered: [...covered.values()] };
+  }
   const at = (re: RegExp) => {
     const match = re.exec(path);
     return match === null ? undefined : decode(match);
   };
   const project = (key: string | undefined) => state.projects[key ?? ''];
+  const environment = method === 'PATCH' ? at(ENVIRONMENT) : undefined;
+  if (environment) {
+    const unprotect = field(body, 'protected') === false && isProtected(project(environment[1]), environment[2]);
+    return unprotect ? 'environment-unprotect' : undefined;
+  }
   const env = at(FLAG_ENVIRONMENT);
   if (env) return isProtected(project(env[1]), env[3]) ? 'flag-environment' : undefined;
   const archive = at(FLAG_ARCHIVE);

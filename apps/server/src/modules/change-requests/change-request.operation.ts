@@ -16,6 +16,7 @@ export const OperationKind = {
   releaseResume: 'release-resume',
   releaseApprove: 'release-approve',
   releasePromote: 'release-promote',
+  environmentUnprotect: 'environment-unprotect',
 } as const;
 export type OperationKind = (typeof OperationKind)[keyof typeof OperationKind];
 
@@ -32,7 +33,8 @@ export type Operation =
   | { kind: 'segment-upsert'; segment: string; description?: string | null; conditions: Condition[] }
   | { kind: 'segment-delete'; segment: string }
   | { kind: 'release-create'; definition: Record<string, unknown> }
-  | { kind: ReleaseOperationKind; release: string };
+  | { kind: ReleaseOperationKind; release: string }
+  | { kind: 'environment-unprotect'; environment: string };
 
 export const releaseActionOf = (kind: ReleaseOperationKind): GatedReleaseAction =>
   kind.slice('release-'.length) as GatedReleaseAction;
@@ -124,6 +126,7 @@ export const operationSchema = {
       ['release'],
       { release: keySchema },
     ),
+    shape('environment-unprotect', ['environment'], { environment: keySchema }),
   ],
 } as const;
 

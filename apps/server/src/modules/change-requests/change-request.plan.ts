@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../../platform/errors.js';
 import { checkVersion } from '../../platform/http-concurrency.js';
+import { updateEnvironment } from '../environments/index.js';
 import { requireFlag, setArchived, setFlagEnvironment, updateFlag } from '../flags/index.js';
 import type { DomainState, PlannedEvent, ProjectState } from '../projection/index.js';
 import { requireProject } from '../projects/index.js';
@@ -8,8 +9,8 @@ import { createSegment, deleteSegment, requireSegment, updateSegment } from '../
 import { isReleaseAction, type Operation, releaseActionOf } from './change-request.operation.js';
 
 /**
- * What a proposal was based on. `version` is the target's version (flag, segment; 0 for a segment that does not
- * exist yet; for a release creation the flag whose rule it drives). For a release action, `release` is the
+ * What a proposal was based on. `version` is the target's version (flag, segment, environment; 0 for a segment
+ * that does not exist yet; for a release creation the flag whose rule it drives). For a release action, `release` is the
  * release's position (status and wave) instead: the engine appends decisions to a running release, so its
  * version moves without anything a reviewer would call a change.
  */
@@ -45,6 +46,11 @@ export function baseOf(state: DomainState, p: string, op: Operation): Base {
       const flag = project.flags[String(op.definition['flag'])];
       return { version: flag?.version ?? 0 };
     }
+    case 'environment-unprotect': {
+      const environment = project.environments[op.environment];
+      if (environment === undefined) throw AppError.notFound(`environment "${op.environment}"`);
+      return { version: environment.version };
+    }
     default:
       return { version: requireFlag(project, op.flag).version };
   }
@@ -52,7 +58,7 @@ export function baseOf(state: DomainState, p: string, op: Operation): Base {
 
 /** The environment an operation acts in, when it acts in one (flag environment config, releases). */
 export function environmentOf(state: DomainState, p: string, op: Operation): string | undefined {
-  if (op.kind === 'flag-environment') return op.environment;
+  if (op.kind === 'flag-environment' || op.kind === 'environment-unprotect') return op.environment;
   if (op.kind === 'release-create') {
     const env = op.definition['environment'];
     return typeof env === 'string' ? env : undefined;
@@ -70,6 +76,14 @@ function checkReleasePosition(id: string, base: Base, current: { status: string;
       `now ${current.status} at wave ${current.wave}): revise the change request`,
     { details: { currentStatus: current.status, currentWave: current.wave } },
   );
+}
+
+// An environment that is not protected (any more) has nothing to unprotect: 409 rather than an empty change a
+// reviewer would approve for nothing.
+function unprotect(state: DomainState, p: string, env: string, version: number): PlannedEvent[] {
+  const events = updateEnvironment(state, p, env, { protected: false }, version);
+  if (events.length === 0) throw AppError.conflict(`environment "${env}" is not protected`);
+  return events;
 }
 
 /**
@@ -109,5 +123,7 @@ export function planOperation(
       if (flag !== undefined && base.version !== 0) checkVersion(`flag "${flag.key}"`, flag.version, base.version);
       return createRelease(state, p, op.definition, ctx.now);
     }
+    case 'environment-unprotect':
+      return unprotect(state, p, op.environment, base.version);
   }
 }

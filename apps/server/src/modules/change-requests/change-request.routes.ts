@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../../platform/errors.js';
 import { actorOf, requireAuth } from '../../platform/http.js';
 import type { JsonObject } from '../events/index.js';
 import type { EnvironmentConfigInput } from '../flags/index.js';
@@ -54,6 +55,14 @@ const operationOf = (body: ProposeBody): Operation =>
 
 type IdParams = { Params: { id: string } };
 
+// Environments are admin-only for sessions (session-policy.ts): an editor may not unprotect one through a change
+// request either, nor approve or apply one (else two editors would do together what neither may alone).
+function requireRoleFor(request: FastifyRequest, operation: Operation | undefined): void {
+  const role = request.auth?.role;
+  if (operation?.kind !== 'environment-unprotect' || role === undefined || role === 'admin') return;
+  throw new AppError(ErrorCode.FORBIDDEN, `role ${role} may not take part in an environment-unprotect change request`);
+}
+
 /** Change requests (protected environments): list, get, propose, revise, approve, apply, close. */
 export function registerChangeRequestRoutes(app: FastifyInstance, service: ChangeRequestService): void {
   const guard = requireAuth('admin');
@@ -70,6 +79,7 @@ export function registerChangeRequestRoutes(app: FastifyInstance, service: Chang
     { preHandler: guard, schema: { body: proposeBody } },
     async (request, reply) => {
       const input = { project: request.body.project, operation: operationOf(request.body) };
+      requireRoleFor(request, input.operation);
       return reply.code(201).send({ changeRequest: await service.propose(input, actorOf(request)) });
     },
   );
@@ -79,6 +89,7 @@ export function registerChangeRequestRoutes(app: FastifyInstance, service: Chang
     async (request) => {
       const { id } = request.params;
       const { operation, config } = request.body;
+      requireRoleFor(request, service.get(id).operation);
       const changeRequest =
         operation === undefined
           ? await service.reviseConfig(id, config ?? {}, actorOf(request))
@@ -87,8 +98,9 @@ export function registerChangeRequestRoutes(app: FastifyInstance, service: Chang
     },
   );
   for (const action of ['approve', 'apply', 'close'] as const) {
-    app.post<IdParams>(`/api/v1/change-requests/:id/${action}`, { preHandler: guard }, async (request) => ({
-      changeRequest: await service[action](request.params.id, actorOf(request)),
-    }));
+    app.post<IdParams>(`/api/v1/change-requests/:id/${action}`, { preHandler: guard }, async (request) => {
+      if (action !== 'close') requireRoleFor(request, service.get(request.params.id).operation);
+      return { changeRequest: await service[action](request.params.id, actorOf(request)) };
+    });
   }
 }

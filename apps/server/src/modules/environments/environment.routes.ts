@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import { actorOf, requireAuth } from '../../platform/http.js';
-import { checkVersion, expectedVersion } from '../../platform/http-concurrency.js';
+import { expectedVersion } from '../../platform/http-concurrency.js';
 import { EventKind, Subject } from '../events/index.js';
 import {
   adminSchema,
@@ -15,6 +15,7 @@ import {
   versionSchema,
 } from '../projection/index.js';
 import { requireProject } from '../projects/index.js';
+import { updateEnvironment } from './environment.commands.js';
 
 export interface EnvironmentResource {
   project: string;
@@ -102,19 +103,9 @@ export function registerEnvironmentRoutes(app: FastifyInstance, ctx: CommandCont
     async (request) => {
       const { p, env } = request.params;
       const expected = expectedVersion(request, request.body.version, true);
-      const { state } = await ctx.executor.execute(actorOf(request), (s) => {
-        const current = requireProject(s, p).environments[env];
-        if (current === undefined) throw AppError.notFound(`environment "${env}"`);
-        checkVersion(`environment "${env}"`, current.version, expected);
-        const payload = {
-          project: p,
-          environment: env,
-          name: request.body.name ?? current.name,
-          protected: request.body.protected ?? current.protected,
-        };
-        if (payload.name === current.name && payload.protected === current.protected) return [];
-        return [{ kind: EventKind.environmentUpdated, subject: Subject.environment(p, env), payload }];
-      });
+      const { state } = await ctx.executor.execute(actorOf(request), (s) =>
+        updateEnvironment(s, p, env, request.body, expected),
+      );
       return toEnvironmentResource(p, requireProject(state, p).environments[env]!);
     },
   );

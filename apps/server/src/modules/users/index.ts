@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db.js';
 import type { Authenticator } from '../../platform/http.js';
 import type { EventStore } from '../events/index.js';
-import { createSessionAuthenticator } from './session-auth.js';
+import { createSessionAuthenticator, type SessionAuthDeps } from './session-auth.js';
 import { registerUserRoutes } from './users.routes.js';
 import { type LoginLimits, UsersService } from './users.service.js';
 import { type SessionRecord, SqlUserStore, type UserRecord } from './users.store.js';
@@ -32,7 +32,7 @@ export interface UsersModuleDeps extends UsersOptions {
   /** The token authenticator the session authenticator falls back to. */
   tokens: Authenticator;
   /** See SessionAuthDeps: the operation kind of a request a session must propose as a change request. */
-  changeRequestRequired(method: string, url: string, body: unknown): string | undefined;
+  changeRequestRequired: SessionAuthDeps['changeRequestRequired'];
 }
 
 export interface UsersModule {

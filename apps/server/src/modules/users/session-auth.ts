@@ -24,15 +24,24 @@ const sameString = (a: string, b: string): boolean => {
   return left.length === right.length && timingSafeEqual(left, right);
 };
 
+/**
+ * A request that changes several things (a config apply), some of which a session must propose as change
+ * requests: each covered part with the operation kind to propose for it.
+ */
+export interface CoveredParts {
+  covered: ReadonlyArray<{ operation: string; subject: string; summary: string }>;
+}
+
 export interface SessionAuthDeps {
   /** The token authenticator: requests with `Authorization` / `X-API-Key`, or with no session cookie, go there. */
   tokens: Authenticator;
   session(secret: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined>;
   /**
    * The change-request operation kind a state-changing request stands for when it changes what a protected
-   * environment serves (a session must then propose it instead); undefined when it is applied directly.
+   * environment serves (a session must then propose it instead), or the covered parts of a config apply;
+   * undefined when it is applied directly.
    */
-  changeRequestRequired(method: string, url: string, body: unknown): string | undefined;
+  changeRequestRequired(method: string, url: string, body: unknown): string | CoveredParts | undefined;
   /** Remembers the session of a request (GET /api/v1/session answers its CSRF token). */
   remember(request: FastifyRequest, session: SessionRecord, user: UserRecord): void;
 }
@@ -71,6 +80,15 @@ async function sessionAuth(deps: SessionAuthDeps, request: FastifyRequest, secre
   const operation = isSafeMethod(request.method)
     ? undefined
     : deps.changeRequestRequired(request.method, request.url, request.body);
+  if (typeof operation === 'object') {
+    const parts = operation.covered.map((part) => part.summary).join('; ');
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      `this apply changes protected environments (${parts}): propose each change as a change request ` +
+        '(POST /api/v1/change-requests), or apply with an admin token (automation)',
+      { details: { changeRequestRequired: true, covered: operation.covered } },
+    );
+  }
   if (operation !== undefined) {
     throw new AppError(
       ErrorCode.FORBIDDEN,
