@@ -1,5 +1,6 @@
 // Hot-path cost of the Node SDK against the core's own evaluator (run after `npm run build`):
-//   node packages/node/bench/hot-path.mjs [--reps 9] [--n 100000] [--out bench/results/sdk-hot-path.md]
+//   node packages/node/bench/hot-path.mjs [--reps 9] [--n 100000] [--out bench/results/sdk-hot-path.md] [--sdk-dist DIR]
+// `--sdk-dist DIR` measures another build of the SDK (a copy of packages/node/dist), for A/B runs of a change.
 // Core and SDK are measured side by side in one process: in each repetition every subject makes one full pass over
 // the prebuilt contexts, in an order rotated each repetition, so machine noise hits them alike. Each subject has its
 // own pass loop (its call site sees one callee). Reported: median ns/eval and the median of the per-repetition
@@ -7,8 +8,8 @@
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { createEvaluator } from '@wavegate/core';
-import { Wavegate } from '@wavegate/node';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,6 +18,10 @@ const arg = (name, fallback) => {
 const N = Number(arg('n', 100_000));
 const REPS = Math.max(5, Number(arg('reps', 9)));
 const OUT = arg('out', undefined);
+const SDK_DIST = arg('sdk-dist', undefined);
+const sdkModule = (file) =>
+  SDK_DIST === undefined ? new URL(`../dist/${file}`, import.meta.url).href : pathToFileURL(`${SDK_DIST}/${file}`).href;
+const { Wavegate } = await import(sdkModule('index.js'));
 const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
 
 const countries = ['VN', 'US', 'DE', 'FR'];
@@ -60,8 +65,11 @@ const withExposures = new Wavegate({ ...offline, clock: never, fetch: () => new 
 if (arg('mode', undefined) === undefined) {
   // Parent: run each mode in its own process and write the combined results.
   const { execFileSync } = await import('node:child_process');
+  const dist = SDK_DIST === undefined ? [] : ['--sdk-dist', SDK_DIST];
   const run = (mode) =>
-    JSON.parse(execFileSync(process.execPath, [process.argv[1], '--mode', mode, '--reps', REPS, '--n', N]).toString());
+    JSON.parse(
+      execFileSync(process.execPath, [process.argv[1], '--mode', mode, '--reps', REPS, '--n', N, ...dist]).toString(),
+    );
   const off = run('off');
   const exp = run('exposures');
   report(off, exp);
@@ -125,7 +133,7 @@ for (const flag of ['simple', 'checkout-v2']) {
 const extra = {};
 if (MODE === 'off') {
   // Recording one request's outcome (two served variants), as the middleware does at response end.
-  const { RequestScope } = await import('../dist/metrics/scope.js');
+  const { RequestScope } = await import(sdkModule('metrics/scope.js'));
   const recorder = withExposures.metrics;
   const scope = new RequestScope(performance.now());
   scope.add('checkout-v2', 'on', 1);
@@ -140,7 +148,7 @@ if (MODE === 'off') {
 
   // OpenFeature: the SDK's floor (a trivial provider) against WavegateProvider, same client calls, alternating.
   const { OpenFeature } = await import('@openfeature/server-sdk');
-  const { WavegateProvider } = await import('@wavegate/node/openfeature');
+  const { WavegateProvider } = await import(sdkModule('openfeature/index.js'));
   const resolve = (_k, d) => Promise.resolve({ value: d, reason: 'STATIC' });
   const trivial = {
     metadata: { name: 'trivial' },

@@ -13,6 +13,13 @@ export interface MetricsOptions {
   exposures?: boolean;
   /** Context attribute that identifies the unit for distinct-unit counts. Default `userId` (then `targetingKey`). */
   unitAttribute?: string;
+  /**
+   * Which exposure series carry a distinct-unit estimate. `'rollouts'` (default): only units that reached a
+   * rollout (arm `treatment` or `control`), the ones release gates and the sample-ratio check read; the unit key
+   * is then read and hashed only there. `'all'`: every series, plain flags included (costs one read of the unit
+   * key and one hash per evaluation of every flag).
+   */
+  units?: 'rollouts' | 'all';
 }
 
 /** Options of {@link Wavegate}. Only `url` and `token` are required (and not even those with `offline: true`). */

@@ -42,6 +42,7 @@ export function createRecorder(o: WavegateOptions, clock: Clock, reporter: Metri
     windowMs: m.windowMs ?? 10_000,
     exposures: m.exposures ?? true,
     unitAttribute: m.unitAttribute ?? 'userId',
+    allUnits: m.units === 'all',
     reporter,
   });
 }

@@ -316,7 +316,7 @@ describe('metrics units', () => {
       token: server.token,
       clock: new ManualClock(),
       random: () => 0.5,
-      metrics: { unitAttribute: 'accountId' },
+      metrics: { unitAttribute: 'accountId', units: 'all' },
     });
     cleanups.push(() => custom.close());
     await custom.ready();

@@ -132,10 +132,7 @@ export class HyperLogLog {
   }
 }
 
-/**
- * Distinct units of one series in one window: a HyperLogLog allocated on first use. Each evaluation hashes its unit
- * key without allocating (the same key twice in a row is hashed once).
- */
+/** Distinct units of one series in one window: a HyperLogLog allocated on first use. */
 export class UnitCounter {
   private hll: HyperLogLog | undefined;
 
@@ -143,6 +140,12 @@ export class UnitCounter {
   add(unitKey: string): void {
     if (this.hll === undefined) this.hll = new HyperLogLog();
     this.hll.addHash(unitHash(unitKey));
+  }
+
+  /** Note one unit by its hash ({@link unitHash}). */
+  addHash(hash: number): void {
+    if (this.hll === undefined) this.hll = new HyperLogLog();
+    this.hll.addHash(hash);
   }
 
   /** True when no unit was noted. */

@@ -2,6 +2,7 @@ import type { EvaluationContext, EvaluationResult } from '@wavegate/core';
 import { unitKeyOf } from '@wavegate/core';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { FlagEntry, FlagTable } from '../flag-table.js';
+import { unitHash } from './hll.js';
 import type { MetricsReporter } from './reporter.js';
 import { type RequestScope, requestScopes } from './scope.js';
 import { type ArmIndex, MetricsWindow, type Series } from './window.js';
@@ -17,6 +18,8 @@ export interface RecorderDeps {
   windowMs: number;
   exposures: boolean;
   unitAttribute: string;
+  /** Distinct units on every exposure series, not only on rollout arms (`metrics.units: 'all'`). */
+  allUnits: boolean;
   reporter: MetricsReporter;
 }
 
@@ -40,8 +43,17 @@ export class MetricsRecorder {
   private generation = 0;
   /** Set once a middleware exists: only then does evaluation look up the request scope. */
   scopesActive = false;
+  private readonly countExposures: boolean;
+  private readonly allUnits: boolean;
+  private readonly unitAttribute: string;
+  /** The last unit key hashed and its hash. */
+  private lastUnitKey: string | undefined;
+  private lastUnitHash = 0;
 
   constructor(private readonly deps: RecorderDeps) {
+    this.countExposures = deps.exposures;
+    this.allUnits = deps.allUnits;
+    this.unitAttribute = deps.unitAttribute;
     this.window = new MetricsWindow(deps.clock.now());
     this.schedule();
   }
@@ -76,45 +88,65 @@ export class MetricsRecorder {
   /**
    * Hot path: `entry` served `result` (not an error) to this context. The series is found by the identity of the
    * core's shared result object in the flag's own slot list (no map lookup, no allocation once warm); the slot
-   * list is reset when the window rotates.
+   * list is reset when the window rotates. The unit key is read and hashed only for a series that carries
+   * distinct units (rollout arms; every series with `units: 'all'`), and the hash of the last key is reused.
    */
   exposure(entry: FlagEntry, result: EvaluationResult, context: EvaluationContext): void {
+    const slots = entry.exposures;
+    let series: Series | undefined;
+    if (slots.generation === this.generation) {
+      const results = slots.results;
+      for (let i = 0; i < results.length; i++) {
+        if (results[i] === result) {
+          series = slots.slots[i] as Series;
+          break;
+        }
+      }
+    }
+    if (series === undefined) series = this.newSlot(entry, result);
+    if (this.countExposures) {
+      series.evaluations++;
+      if (series.arm !== 0 || this.allUnits) this.noteUnit(series, context);
+    }
+    if (this.scopesActive) requestScopes.getStore()?.add(series.flag, series.variant, series.arm);
+  }
+
+  /** The series of a result not seen yet in this window, remembered in the flag's slot list. */
+  private newSlot(entry: FlagEntry, result: EvaluationResult): Series {
     const slots = entry.exposures;
     if (slots.generation !== this.generation) {
       slots.generation = this.generation;
       slots.results.length = 0;
       slots.slots.length = 0;
     }
-    const results = slots.results;
-    let i = 0;
-    while (i < results.length && results[i] !== result) i++;
-    let series: Series;
-    if (i < results.length) {
-      series = slots.slots[i] as Series;
-    } else {
-      series = this.window.series(entry.key, result.variant!, armOf(result));
-      // Core results are shared per outcome, so the list stays small; the bound only guards against a result
-      // that is not shared.
-      if (results.length < MAX_SLOTS) {
-        results.push(result);
-        slots.slots.push(series);
-      }
+    const series = this.window.series(entry.key, result.variant!, armOf(result));
+    // Core results are shared per outcome, so the list stays small; the bound only guards against a result that is
+    // not shared.
+    if (slots.results.length < MAX_SLOTS) {
+      slots.results.push(result);
+      slots.slots.push(series);
     }
-    if (this.deps.exposures) {
-      series.evaluations++;
-      const raw = context == null ? undefined : (context[this.deps.unitAttribute] ?? context.targetingKey);
-      if (typeof raw === 'string') series.addUnit(raw);
-      else if (raw !== undefined && raw !== null) {
-        const key = unitKeyOf(raw);
-        if (key !== undefined) series.addUnit(key);
-      }
+    return series;
+  }
+
+  /** Add the context's unit to the series' distinct units; one context evaluated for several flags hashes once. */
+  private noteUnit(series: Series, context: EvaluationContext): void {
+    const raw = context == null ? undefined : (context[this.unitAttribute] ?? context.targetingKey);
+    let key: string | undefined;
+    if (typeof raw === 'string') key = raw;
+    else if (raw === undefined || raw === null) return;
+    else key = unitKeyOf(raw);
+    if (key === undefined) return;
+    if (key !== this.lastUnitKey) {
+      this.lastUnitHash = unitHash(key);
+      this.lastUnitKey = key;
     }
-    if (this.scopesActive) requestScopes.getStore()?.add(series.flag, series.variant, series.arm);
+    series.addUnitHash(this.lastUnitHash);
   }
 
   /** The unit key of a context, or undefined. */
   unitOf(context: EvaluationContext): string | undefined {
-    const raw = context == null ? undefined : (context[this.deps.unitAttribute] ?? context.targetingKey);
+    const raw = context == null ? undefined : (context[this.unitAttribute] ?? context.targetingKey);
     return typeof raw === 'string' ? raw : raw === undefined || raw === null ? undefined : unitKeyOf(raw);
   }
 

@@ -57,9 +57,10 @@ export class Series {
     readonly arm: ArmIndex,
   ) {}
 
-  addUnit(unit: string): void {
+  /** Note one unit by its hash (`unitHash` of its key). */
+  addUnitHash(hash: number): void {
     if (this.units === undefined) this.units = new UnitCounter();
-    this.units.add(unit);
+    this.units.addHash(hash);
   }
 
   request(latencyMs: number, error: boolean): void {
