@@ -60,6 +60,8 @@ export class Synchronizer {
   private lastPollAt = Number.NEGATIVE_INFINITY;
   private serverRetryMs = 0;
   private forceFull = false;
+  /** No request, stream or poll, before this time: the server's last `Retry-After` holds for both. */
+  private notBefore = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: SyncDeps) {
     this.backoff = new Backoff(
@@ -94,6 +96,24 @@ export class Synchronizer {
     if (handle !== undefined) this.deps.clock.clearTimeout(handle);
   }
 
+  private holdOff(error: WavegateError): void {
+    const ms = error.details.retryAfterMs;
+    if (ms !== undefined) this.notBefore = Math.max(this.notBefore, this.deps.clock.now() + ms);
+  }
+
+  /** How long until `Retry-After` allows the next request (0: now). */
+  private heldFor(): number {
+    return Math.max(0, this.notBefore - this.deps.clock.now());
+  }
+
+  private scheduleConnect(delay: number): void {
+    this.clear(this.reconnectTimer);
+    this.reconnectTimer = this.deps.clock.setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, delay);
+  }
+
   private authHeaders(): Record<string, string> {
     return { authorization: `Bearer ${this.deps.token}` };
   }
@@ -109,6 +129,11 @@ export class Synchronizer {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
+    const held = this.heldFor();
+    if (held > 0) {
+      this.scheduleConnect(held); // a poll met a Retry-After since this reconnect was scheduled
+      return;
+    }
     const controller = new AbortController();
     this.stream = controller;
     this.watchdogFired = false;
@@ -210,13 +235,9 @@ export class Synchronizer {
   private streamFailed(error: WavegateError): void {
     this.stream = undefined;
     this.clear(this.watchdog);
+    this.holdOff(error);
     this.deps.onError(error);
-    const delay = Math.max(this.backoff.next(), this.serverRetryMs, error.details.retryAfterMs ?? 0);
-    this.clear(this.reconnectTimer);
-    this.reconnectTimer = this.deps.clock.setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect();
-    }, delay);
+    this.scheduleConnect(Math.max(this.backoff.next(), this.serverRetryMs, this.heldFor()));
     this.startPolling();
   }
 
@@ -224,7 +245,7 @@ export class Synchronizer {
     if (this.polling || this.closed) return;
     this.polling = true;
     const wait = Math.max(0, this.lastPollAt + this.deps.timing.pollIntervalMs - this.deps.clock.now());
-    this.schedulePoll(wait);
+    this.schedulePoll(Math.max(wait, this.heldFor()));
   }
 
   private stopPolling(): void {
@@ -245,6 +266,11 @@ export class Synchronizer {
 
   private async poll(): Promise<void> {
     if (!this.polling || this.closed) return;
+    const held = this.heldFor();
+    if (held > 0) {
+      this.schedulePoll(held); // the stream met a Retry-After since this poll was scheduled
+      return;
+    }
     this.lastPollAt = this.deps.clock.now();
     const controller = new AbortController();
     this.pollAbort = controller;
@@ -274,7 +300,9 @@ export class Synchronizer {
       }
     } catch (err) {
       if (this.closed || this.pollAbort !== controller) return;
-      this.deps.onError(networkError('poll', err));
+      const error = networkError('poll', err);
+      this.holdOff(error);
+      this.deps.onError(error);
     } finally {
       this.deps.clock.clearTimeout(timeout);
       if (this.pollAbort === controller) this.pollAbort = undefined;
