@@ -93,7 +93,11 @@ const PAGES: { name: string; path: string; ready(page: Page): Promise<void> }[] 
     ready: (p) => p.getByRole('row').filter({ hasText: 'flag.created' }).first().waitFor(),
   },
   { name: 'tokens', path: '/tokens', ready: (p) => p.getByRole('cell', { name: /^seed/ }).waitFor() },
-  { name: 'insights', path: '/insights', ready: (p) => p.locator('.kv').first().waitFor() },
+  {
+    name: 'insights',
+    path: '/insights',
+    ready: (p) => p.getByRole('heading', { name: 'Insights (DORA)' }).waitFor(),
+  },
   { name: 'change requests', path: '/changes', ready: (p) => p.getByText('checkout').first().waitFor() },
 ];
 
