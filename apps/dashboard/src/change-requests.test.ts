@@ -93,6 +93,11 @@ const OPERATIONS: [Operation, string | undefined, RegExp][] = [
   [{ kind: 'release-resume', release: 'r1' }, 'production', /^Resume release r1 in production$/],
   [{ kind: 'release-approve', release: 'r1' }, 'production', /^Approve the current wave of release r1 in production$/],
   [{ kind: 'release-promote', release: 'r1' }, 'production', /^Promote to the next wave: release r1 in production$/],
+  [
+    { kind: 'environment-unprotect', environment: 'production' },
+    'production',
+    /^Unprotect environment production \(its changes stop needing an approval\)$/,
+  ],
 ];
 
 describe('change request operations', () => {
@@ -148,6 +153,126 @@ describe('change request operations', () => {
     expect(own.disabled).toBe(true);
     await act(async () => fireEvent.click(within(cards[1]!).getByRole('button', { name: 'Approve' })));
     expect(sent.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual(['/api/v1/change-requests/cr_1/approve']);
+  });
+});
+
+/** The page with one change request `cr` (proposed by me unless said otherwise); `more` answers the actions. */
+async function pageWith(
+  cr: Record<string, unknown>,
+  more: (sent: Sent) => { status: number; body?: unknown } | undefined,
+) {
+  const request = {
+    id: 'cr_9',
+    project: 'shop',
+    status: 'open',
+    proposedBy: 'user:u_2',
+    approvals: ['user:u_1'],
+    revision: 1,
+    createdAt: '2026-03-01T00:00:00.000Z',
+    version: 20,
+    ...cr,
+  };
+  const sent = serve(
+    common((s) => {
+      if (s.url === '/api/v1/change-requests?project=shop') return { status: 200, body: { changeRequests: [request] } };
+      if (s.url === '/api/v1/projects/shop/flags') return { status: 200, body: { flags: [flag] } };
+      if (s.url === '/api/v1/projects/shop/segments') return { status: 200, body: { segments } };
+      return more(s);
+    }),
+  );
+  await act(async () => render(h(SessionProvider, null, h(ProjectProvider, null, h(ChangeRequestsPage)))));
+  return { sent, card: (await screen.findAllByRole('listitem'))[0]!, request };
+}
+
+const writes = (sent: Sent[]) => sent.filter((r) => r.method !== 'GET');
+
+describe('revise and close a change request', () => {
+  it('revises your own flag-environment request in the JSON config editor and says its approvals were cleared', async () => {
+    const operation = {
+      kind: 'flag-environment',
+      flag: 'checkout',
+      environment: 'production',
+      config: { enabled: true },
+    };
+    const { sent, card, request } = await pageWith({ operation, environment: 'production' }, ({ method, url, body }) =>
+      method === 'PUT' && url === '/api/v1/change-requests/cr_9'
+        ? { status: 200, body: { changeRequest: { ...request, ...(body as object), approvals: [], revision: 2 } } }
+        : undefined,
+    );
+    fireEvent.click(within(card).getByRole('button', { name: 'Revise' }));
+    const form = screen.getByRole('form', { name: 'Revise change request cr_9' });
+    expect(within(form).getByText(/clears its 1 approval/)).toBeTruthy();
+    const rules = within(form).getByLabelText('Rules in production (JSON, first match wins)');
+    fireEvent.change(rules, { target: { value: '[{"serve": ' } });
+    expect((within(form).getByRole('button', { name: 'Save revision' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(rules, { target: { value: '[{"id": "all", "serve": {"variant": "on"}}]' } });
+    fireEvent.click(within(form).getByLabelText('Enabled in production'));
+    await act(async () => fireEvent.click(within(form).getByRole('button', { name: 'Save revision' })));
+    expect(writes(sent)).toEqual([
+      {
+        method: 'PUT',
+        url: '/api/v1/change-requests/cr_9',
+        body: {
+          operation: {
+            ...operation,
+            config: { enabled: false, rules: [{ id: 'all', serve: { variant: 'on' } }], serve: { variant: 'off' } },
+          },
+        },
+      },
+    ]);
+    expect(screen.getByRole('status').textContent).toBe(
+      'Change request cr_9 revised to revision 2: approvals cleared (user:u_1); it needs a new approval.',
+    );
+  });
+
+  it("revises another kind as its payload's JSON; the server's problems are shown; others may not revise", async () => {
+    const operation = { kind: 'segment-upsert', segment: 'de', conditions: [] };
+    const problems = [{ path: 'conditions[0].op', code: 'unknown_operator', message: 'unknown operator "nope"' }];
+    const { sent, card } = await pageWith({ operation }, ({ method }) =>
+      method === 'PUT'
+        ? { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'invalid', details: { problems } } } }
+        : undefined,
+    );
+    fireEvent.click(within(card).getByRole('button', { name: 'Revise' }));
+    const text = screen.getByLabelText('Operation segment-upsert (JSON)');
+    expect(JSON.parse((text as HTMLTextAreaElement).value)).toEqual({ segment: 'de', conditions: [] });
+    const conditions = [{ attribute: 'country', op: 'nope', values: ['DE'] }];
+    fireEvent.change(text, { target: { value: JSON.stringify({ segment: 'de', conditions }) } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save revision' })));
+    expect(writes(sent)).toEqual([
+      {
+        method: 'PUT',
+        url: '/api/v1/change-requests/cr_9',
+        body: { operation: { segment: 'de', conditions, kind: 'segment-upsert' } },
+      },
+    ]);
+    expect(screen.getByRole('alert').textContent).toContain('unknown operator "nope"');
+
+    cleanup();
+    const other = await pageWith({ operation, proposedBy: 'user:u_1' }, () => undefined);
+    expect(within(other.card).queryByRole('button', { name: 'Revise' })).toBeNull();
+  });
+
+  it('asks before closing: cancel sends nothing, confirm closes', async () => {
+    const operation = { kind: 'environment-unprotect', environment: 'production' };
+    const { sent, card, request } = await pageWith({ operation, environment: 'production' }, ({ method, url }) =>
+      method === 'POST' && url === '/api/v1/change-requests/cr_9/close'
+        ? { status: 200, body: { changeRequest: { ...request, status: 'closed' } } }
+        : undefined,
+    );
+    expect(within(card).getByText(/^Unprotect environment production/)).toBeTruthy();
+    fireEvent.click(within(card).getByRole('button', { name: 'Close' }));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog.textContent).toContain('Close change request cr_9?');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(writes(sent)).toEqual([]);
+    fireEvent.click(within(card).getByRole('button', { name: 'Close' }));
+    await act(async () =>
+      fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Close request' })),
+    );
+    expect(writes(sent)).toEqual([{ method: 'POST', url: '/api/v1/change-requests/cr_9/close', body: undefined }]);
+    expect(screen.getByRole('status').textContent).toBe('Change request cr_9 closed.');
   });
 });
 

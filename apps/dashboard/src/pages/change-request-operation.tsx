@@ -9,7 +9,8 @@ export type Operation =
   | { kind: 'segment-upsert'; segment: string; description?: string | null; conditions: unknown[] }
   | { kind: 'segment-delete'; segment: string }
   | { kind: 'release-create'; definition: Record<string, unknown> }
-  | { kind: 'release-start' | 'release-resume' | 'release-approve' | 'release-promote'; release: string };
+  | { kind: 'release-start' | 'release-resume' | 'release-approve' | 'release-promote'; release: string }
+  | { kind: 'environment-unprotect'; environment: string };
 
 export interface SegmentView {
   key: string;
@@ -64,6 +65,8 @@ export function operationSummary(op: Operation, environment: string | undefined,
         : '';
       return `Create release ${String(d['id'])}: flag ${String(d['flag'])} in ${String(d['environment'])}, waves ${waves}`;
     }
+    case 'environment-unprotect':
+      return `Unprotect environment ${op.environment} (its changes stop needing an approval)`;
     default:
       return `${RELEASE_VERBS[op.kind]} ${op.release}${environment === undefined ? '' : ` in ${environment}`}`;
   }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, enc } from '../api.js';
+import { ConfirmButton } from '../components/confirm-button.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
 import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
@@ -13,6 +14,7 @@ import {
   operationSummary,
   type SegmentView,
 } from './change-request-operation.js';
+import { ReviseForm } from './change-request-revise.js';
 import type { FlagResource } from './flags.js';
 
 export interface ChangeRequest {
@@ -42,8 +44,11 @@ export function ChangeRequestsPage() {
   const segments = useResource<{ segments: SegmentView[] }>(base && `${base}/segments`, targets);
   const current: Current = { flags: flags.data?.flags ?? [], segments: segments.data?.segments ?? [] };
   const [error, setError] = useState<Error | undefined>();
-  const act = async (id: string, action: 'approve' | 'apply' | 'close') => {
+  const [revising, setRevising] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const act = async (id: string, action: 'approve' | 'apply') => {
     setError(undefined);
+    setNotice(undefined);
     try {
       await api('POST', `/api/v1/change-requests/${enc(id)}/${action}`);
       list.reload();
@@ -51,12 +56,29 @@ export function ChangeRequestsPage() {
       setError(e as Error);
     }
   };
+  // Inside the confirmation dialog: a refusal stays in the dialog (ConfirmButton shows it).
+  const close = async (id: string) => {
+    await api('POST', `/api/v1/change-requests/${enc(id)}/close`);
+    setNotice(`Change request ${id} closed.`);
+    list.reload();
+  };
+  const revised = (cr: ChangeRequest, cleared: string[]) => {
+    setRevising(undefined);
+    const approvals = cleared.length === 0 ? 'it had no approvals yet' : `approvals cleared (${cleared.join(', ')})`;
+    setNotice(`Change request ${cr.id} revised to revision ${cr.revision}: ${approvals}; it needs a new approval.`);
+    list.reload();
+  };
   const me = user === null || user === undefined ? '' : `user:${user.id}`;
   return (
     <section aria-labelledby="cr-title">
       <h1 id="cr-title">Change requests</h1>
       <p className="muted">Changes to protected environments, approved by another person before they apply.</p>
       <ErrorBox error={error} title="Refused" />
+      {notice !== undefined && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
       <Loaded resource={list}>
         {(data) =>
           data.changeRequests.length === 0 ? (
@@ -76,7 +98,10 @@ export function ChangeRequestsPage() {
                     <pre className="code small">{JSON.stringify(cr.operation, null, 2)}</pre>
                   </details>
                   <div className="small">Approvals: {cr.approvals.length === 0 ? 'none' : cr.approvals.join(', ')}</div>
-                  {cr.status === 'open' && can(user, 'editor') && (
+                  {revising === cr.id && (
+                    <ReviseForm cr={cr} current={current} onRevised={revised} onCancel={() => setRevising(undefined)} />
+                  )}
+                  {cr.status === 'open' && can(user, 'editor') && revising !== cr.id && (
                     <div className="actions">
                       <button
                         type="button"
@@ -94,9 +119,24 @@ export function ChangeRequestsPage() {
                       >
                         Apply
                       </button>
-                      <button type="button" onClick={() => act(cr.id, 'close')}>
-                        Close
-                      </button>
+                      {cr.proposedBy === me && (
+                        <button type="button" onClick={() => setRevising(cr.id)}>
+                          Revise
+                        </button>
+                      )}
+                      <ConfirmButton
+                        label="Close"
+                        title={`Close change request ${cr.id}?`}
+                        body={
+                          <p>
+                            {operationSummary(cr.operation, cr.environment, current)} will not be applied. A closed
+                            request cannot be reopened; propose it again if needed.
+                          </p>
+                        }
+                        confirmLabel="Close request"
+                        danger
+                        onConfirm={() => close(cr.id)}
+                      />
                     </div>
                   )}
                 </li>
