@@ -6,19 +6,33 @@ export interface IntervalPoint {
   upper: number | null;
   threshold: number | null;
   verdict: string;
+  /** The server's latest evaluation, newer than the decisions in the log (drawn hollow). */
+  live?: boolean;
 }
 
 const W = 420;
 const ROW = 26;
 const PAD = 110;
 
-const fmt = (v: number) => (Math.abs(v) < 0.1 ? `${(v * 100).toFixed(2)}%` : v.toFixed(3));
+const defaultFormat = (v: number) => (Math.abs(v) < 0.1 ? `${(v * 100).toFixed(2)}%` : v.toFixed(3));
 
 /**
  * A small SVG forest plot: one row per wave, the estimate as a dot, the one-sided interval as a bar (open end drawn
  * to the edge), the tolerance as a dashed line. A gate passes when the interval clears the line.
  */
-export function IntervalChart({ title, points }: { title: string; points: IntervalPoint[] }) {
+export function IntervalChart({
+  title,
+  points,
+  format: fmt = defaultFormat,
+  describedBy,
+}: {
+  title: string;
+  points: IntervalPoint[];
+  /** How a number on the chart's scale reads (a rate in %, milliseconds, an effect in percentage points). */
+  format?: (v: number) => string;
+  /** The id of the element (a table) holding the same numbers in words. */
+  describedBy?: string;
+}) {
   const values = points.flatMap((p) => [p.estimate, p.lower, p.upper, p.threshold]).filter((v) => v !== null);
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
   let min = Math.min(0, ...finite);
@@ -33,7 +47,13 @@ export function IntervalChart({ title, points }: { title: string; points: Interv
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${height}`} width="100%" role="img" aria-label={`${title}: interval per wave`}>
+      <svg
+        viewBox={`0 0 ${W} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={`${title}: interval per wave`}
+        {...(describedBy === undefined ? {} : { 'aria-describedby': describedBy })}
+      >
         <line x1={x(0)} x2={x(0)} y1={0} y2={height - 20} className="axis" />
         {threshold !== null && (
           <>
@@ -53,12 +73,22 @@ export function IntervalChart({ title, points }: { title: string; points: Interv
           const lo = p.lower ?? min;
           const hi = p.upper ?? max;
           return (
-            <g key={p.label} className={`verdict-${p.verdict}`}>
+            <g key={p.label} className={`verdict-${p.verdict}${p.live === true ? ' live' : ''}`}>
               <text x={4} y={y + 4} className="tick">
                 {p.label} · {p.verdict}
               </text>
-              <line x1={x(lo)} x2={x(hi)} y1={y} y2={y} className="interval" />
-              {p.estimate !== null && <circle cx={x(p.estimate)} cy={y} r={4} className="estimate" />}
+              {(p.lower !== null || p.upper !== null) && (
+                <line x1={x(lo)} x2={x(hi)} y1={y} y2={y} className="interval" />
+              )}
+              {p.estimate !== null && (
+                <circle
+                  cx={x(p.estimate)}
+                  cy={y}
+                  r={4}
+                  className="estimate"
+                  {...(p.live === true ? { fill: 'var(--panel, #fff)', stroke: 'currentColor', strokeWidth: 2 } : {})}
+                />
+              )}
               <title>
                 {`${p.label}: estimate ${p.estimate === null ? '—' : fmt(p.estimate)}, interval [${p.lower === null ? '−∞' : fmt(p.lower)}, ${p.upper === null ? '+∞' : fmt(p.upper)}], ${p.verdict}`}
               </title>

@@ -1,60 +1,57 @@
+import { useState } from 'react';
 import { enc } from '../api.js';
-import { Loaded } from '../components/states.js';
+import { DoraFigures, type DoraReport } from '../components/dora-figures.js';
+import { Empty, Loaded } from '../components/states.js';
 import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
 import { useResource } from '../use-resource.js';
 
-type Figures = Record<string, unknown>;
+const PERIODS = [7, 30, 90] as const;
 
-const LABELS: Record<string, string> = {
-  releaseFrequency: 'Release frequency',
-  changeFailureRate: 'Change failure rate',
-  leadTime: 'Lead time',
-  timeToRestore: 'Time to restore',
-};
-
-function show(value: unknown): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(3);
-  if (value === null || value === undefined) return '—';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-/** DORA figures of releases (`GET /api/v1/insights/dora`), last 30 days. */
+/** DORA figures of the project's releases (`GET /api/v1/insights/dora?days=`) over the last 7, 30 or 90 days. */
 export function InsightsPage() {
   const { project } = useProject();
+  const [days, setDays] = useState<number>(30);
   const live = useLiveVersion(`release:${project}/`);
-  const dora = useResource<Figures>(
-    project === undefined ? null : `/api/v1/insights/dora?project=${enc(project)}`,
+  const dora = useResource<DoraReport>(
+    project === undefined ? null : `/api/v1/insights/dora?project=${enc(project)}&days=${days}`,
     live,
   );
   return (
     <section aria-labelledby="insights-title">
       <h1 id="insights-title">Insights (DORA)</h1>
+      <fieldset className="tabs period" aria-label="Period">
+        <legend className="sr-only">Period</legend>
+        {PERIODS.map((n) => (
+          <button
+            key={n}
+            type="button"
+            aria-pressed={days === n}
+            className={days === n ? 'primary' : ''}
+            onClick={() => setDays(n)}
+          >
+            {n} days
+          </button>
+        ))}
+      </fieldset>
       <Loaded resource={dora}>
-        {(data) => (
-          <>
-            <p className="muted">
-              {show(data['from']).slice(0, 10)} – {show(data['to']).slice(0, 10)}
-            </p>
-            <div className="cards grid">
-              {Object.entries(data)
-                .filter(([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v))
-                .map(([key, value]) => (
-                  <div key={key} className="panel">
-                    <h2>{LABELS[key] ?? key}</h2>
-                    <dl>
-                      {Object.entries(value as Figures).map(([k, v]) => (
-                        <div key={k} className="kv">
-                          <dt>{k}</dt>
-                          <dd>{show(v)}</dd>
-                        </div>
-                      ))}
-                    </dl>
-                  </div>
-                ))}
+        {(report) => {
+          // The period of the report shown (while another period loads, the previous report stays).
+          const shown = Math.round((Date.parse(report.to) - Date.parse(report.from)) / 86_400_000);
+          return (
+            <div aria-busy={dora.loading}>
+              <p className="muted">
+                Releases of {report.project ?? 'every project'} from {report.from.slice(0, 10)} to{' '}
+                {report.to.slice(0, 10)} (the last {shown} days)
+              </p>
+              {report.releaseFrequency.completed + report.changeFailureRate.finished === 0 ? (
+                <Empty>No release ended in the last {shown} days.</Empty>
+              ) : (
+                <DoraFigures report={report} />
+              )}
             </div>
-          </>
-        )}
+          );
+        }}
       </Loaded>
     </section>
   );

@@ -1,16 +1,29 @@
+import type { Gate } from '@wavegate/core';
 import { useState } from 'react';
 import { api, enc } from '../api.js';
 import { ConfirmButton } from '../components/confirm-button.js';
-import { IntervalChart } from '../components/interval-chart.js';
+import { gateUnits } from '../components/gate-format.js';
+import { GatePanel } from '../components/gate-panel.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
+import { usePoll } from '../components/use-poll.js';
 import { useLiveVersion } from '../live.js';
 import { useProject } from '../project.js';
-import { type DecisionEvent, gateSeries } from '../release-charts.js';
+import { type DecisionEvent, type DecisionView, gateViews } from '../release-charts.js';
 import { Link } from '../router.js';
 import { can, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
 import { proposeChange } from './flag-header.js';
 import type { ReleaseResource } from './releases.js';
+
+/** The release as this page reads it: its gates in full, and the loop's latest evaluation (null on a replica). */
+type ReleaseDetail = Omit<ReleaseResource, 'definition'> & {
+  definition: ReleaseResource['definition'] & { gates: Gate[] };
+  latestEvaluation: DecisionView | null;
+};
+
+/** Seconds between refreshes of a running release: its latest evaluation changes without an event. */
+const POLL_MS = 5000;
+const WATCHED = ['running', 'awaiting_approval'];
 
 // `gated`: increases exposure, so in a protected environment it is proposed as a change request; pause and
 // rollback only reduce exposure and always apply at once.
@@ -31,14 +44,18 @@ export function ReleaseDetailPage({ id }: { id: string }) {
   const subject = `release:${project}/${id}`;
   const live = useLiveVersion(subject);
   const base = `/api/v1/projects/${enc(project ?? '')}/releases/${enc(id)}`;
-  const release = useResource<ReleaseResource>(project === undefined ? null : base, live);
+  const [watched, setWatched] = useState(false);
+  const poll = usePoll(watched, POLL_MS);
+  const release = useResource<ReleaseDetail>(project === undefined ? null : base, `${live}:${poll}`);
+  const status = release.data?.status;
+  if ((status !== undefined && WATCHED.includes(status)) !== watched) setWatched(!watched);
   const decisions = useResource<{ events: DecisionEvent[] }>(
     `/api/v1/events?subject=${enc(subject)}&kind=release.decision&limit=500`,
     live,
   );
   const [error, setError] = useState<Error | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
-  const button = (r: ReleaseResource, action: Action) => {
+  const button = (r: ReleaseDetail, action: Action) => {
     const env = r.definition.environment;
     const propose = ACTIONS[action].gated && environments.some((e) => e.key === env && e.protected);
     return (
@@ -133,15 +150,22 @@ export function ReleaseDetailPage({ id }: { id: string }) {
             <h2>Gates</h2>
             <Loaded resource={decisions}>
               {(d) => {
-                const series = gateSeries(d.events, r.waves);
-                return series.length === 0 ? (
+                const views = gateViews(d.events, r.waves, r.latestEvaluation);
+                const units = gateUnits(r.definition.gates);
+                return views.length === 0 ? (
                   <Empty>No gate readings yet.</Empty>
                 ) : (
-                  <div className="charts">
-                    {series.map((s) => (
-                      <IntervalChart key={s.gate} title={s.gate} points={s.points} />
+                  <>
+                    {r.latestEvaluation !== null && WATCHED.includes(r.status) && (
+                      <p className="small muted">
+                        The row marked “now” is the latest evaluation (refreshed every {POLL_MS / 1000} s):{' '}
+                        {r.latestEvaluation.decision}, {r.latestEvaluation.reason}
+                      </p>
+                    )}
+                    {views.map((v) => (
+                      <GatePanel key={v.gate} view={v} unit={units.get(v.gate) ?? 'value'} />
                     ))}
-                  </div>
+                  </>
                 );
               }}
             </Loaded>
