@@ -233,6 +233,7 @@ describe('dashboard read-only states, sign-in limit and not found', () => {
     for (const name of ['Add rule', 'Add condition', 'Remove rule 1', 'Save rules', 'Reset'])
       expect(await page.getByRole('button', { name }).count(), name).toBe(0);
     expect(await page.getByRole('button', { name: 'Archive' }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.context().close();
   });
 
