@@ -19,6 +19,9 @@ export class ExposureSlots {
   generation = -1;
   readonly results: EvaluationResult[] = [];
   readonly slots: unknown[] = [];
+  /** The last result counted and its slot: a flag that serves one outcome skips the list. */
+  last: EvaluationResult | undefined;
+  lastSlot: unknown;
 }
 
 /** One flag of a compiled snapshot, ready for the hot path. */

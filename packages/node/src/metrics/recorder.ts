@@ -95,13 +95,8 @@ export class MetricsRecorder {
     const slots = entry.exposures;
     let series: Series | undefined;
     if (slots.generation === this.generation) {
-      const results = slots.results;
-      for (let i = 0; i < results.length; i++) {
-        if (results[i] === result) {
-          series = slots.slots[i] as Series;
-          break;
-        }
-      }
+      if (slots.last === result) series = slots.lastSlot as Series;
+      else series = this.slotOf(slots, result);
     }
     if (series === undefined) series = this.newSlot(entry, result);
     if (this.countExposures) {
@@ -109,6 +104,19 @@ export class MetricsRecorder {
       if (series.arm !== 0 || this.allUnits) this.noteUnit(series, context);
     }
     if (this.scopesActive) requestScopes.getStore()?.add(series.flag, series.variant, series.arm);
+  }
+
+  /** The series of a result seen before in this window (and noted as the flag's last), or undefined. */
+  private slotOf(slots: FlagEntry['exposures'], result: EvaluationResult): Series | undefined {
+    const results = slots.results;
+    for (let i = 0; i < results.length; i++) {
+      if (results[i] === result) {
+        slots.last = result;
+        slots.lastSlot = slots.slots[i];
+        return slots.slots[i] as Series;
+      }
+    }
+    return undefined;
   }
 
   /** The series of a result not seen yet in this window, remembered in the flag's slot list. */
@@ -120,6 +128,8 @@ export class MetricsRecorder {
       slots.slots.length = 0;
     }
     const series = this.window.series(entry.key, result.variant!, armOf(result));
+    slots.last = result;
+    slots.lastSlot = series;
     // Core results are shared per outcome, so the list stays small; the bound only guards against a result that is
     // not shared.
     if (slots.results.length < MAX_SLOTS) {
