@@ -46,7 +46,14 @@ describe('DORA figures', () => {
       }),
     );
     expect(card('Change failure rate')).toEqual(['—', 'no release ended']);
-    expect(card('Time to restore')).toEqual(['median —', 'no rollback']);
+    expect(card('Time to restore')).toEqual(['—', 'no rollback']);
+    cleanup();
+    render(
+      h(DoraFigures, {
+        report: { ...report, timeToRestore: { count: 0, medianSeconds: null, p90Seconds: null, unrestored: 2 } },
+      }),
+    );
+    expect(card('Time to restore')).toEqual(['—', '2 rollbacks not restored yet']);
   });
 
   it('formats durations in their two largest units and rates as percentages', () => {

@@ -69,7 +69,7 @@ export function DoraFigures({ report }: { report: DoraReport }) {
       />
       <Figure
         title="Lead time"
-        value={`median ${formatDuration(l.medianSeconds)}`}
+        value={l.count === 0 ? '—' : `median ${formatDuration(l.medianSeconds)}`}
         detail={
           l.count === 0
             ? 'no release completed'
@@ -78,10 +78,12 @@ export function DoraFigures({ report }: { report: DoraReport }) {
       />
       <Figure
         title="Time to restore"
-        value={`median ${formatDuration(t.medianSeconds)}`}
+        value={t.count === 0 ? '—' : `median ${formatDuration(t.medianSeconds)}`}
         detail={
-          t.count + t.unrestored === 0
-            ? 'no rollback'
+          t.count === 0
+            ? t.unrestored === 0
+              ? 'no rollback'
+              : `${count(t.unrestored, 'rollback')} not restored yet`
             : `90th percentile ${formatDuration(t.p90Seconds)} · ${t.count} restored, ${t.unrestored} not yet`
         }
       />

@@ -19,11 +19,22 @@ export function GatePanel({ view, unit }: { view: GateView; unit: GateUnit }) {
       <h3 id={`${id}-title`}>
         {view.gate} <span className="small muted">{view.type}</span>
       </h3>
-      {isStatistical(view.type) && points.length > 0 && (
-        <IntervalChart title={view.gate} points={points} format={format} describedBy={`${id}-table`} />
-      )}
-      <div id={`${id}-table`}>
-        <GateTable view={view} unit={unit} />
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'flex-start' }}>
+        {isStatistical(view.type) && points.length > 0 && (
+          <div style={{ flex: '0 1 440px', minWidth: 0 }}>
+            <IntervalChart
+              title={view.gate}
+              points={points}
+              format={format}
+              describedBy={`${id}-table`}
+              caption={false}
+              thresholdLabel={view.type === 'compare' ? 'tolerance' : 'max'}
+            />
+          </div>
+        )}
+        <div id={`${id}-table`} style={{ flex: '1 1 420px', minWidth: 0 }}>
+          <GateTable view={view} unit={unit} />
+        </div>
       </div>
     </section>
   );

@@ -11,7 +11,7 @@ export interface IntervalPoint {
 }
 
 const W = 420;
-const ROW = 26;
+const ROW = 30;
 const PAD = 110;
 
 const defaultFormat = (v: number) => (Math.abs(v) < 0.1 ? `${(v * 100).toFixed(2)}%` : v.toFixed(3));
@@ -25,6 +25,8 @@ export function IntervalChart({
   points,
   format: fmt = defaultFormat,
   describedBy,
+  caption = true,
+  thresholdLabel = 'tolerance',
 }: {
   title: string;
   points: IntervalPoint[];
@@ -32,6 +34,10 @@ export function IntervalChart({
   format?: (v: number) => string;
   /** The id of the element (a table) holding the same numbers in words. */
   describedBy?: string;
+  /** False when a heading next to the chart already names it. */
+  caption?: boolean;
+  /** What the dashed line is: the tolerance of a compare gate, the max of a limit gate. */
+  thresholdLabel?: string;
 }) {
   const values = points.flatMap((p) => [p.estimate, p.lower, p.upper, p.threshold]).filter((v) => v !== null);
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
@@ -46,7 +52,7 @@ export function IntervalChart({
   const threshold = points.find((p) => p.threshold !== null)?.threshold ?? null;
   return (
     <figure className="chart">
-      <figcaption>{title}</figcaption>
+      {caption && <figcaption>{title}</figcaption>}
       <svg
         viewBox={`0 0 ${W} ${height}`}
         width="100%"
@@ -64,18 +70,21 @@ export function IntervalChart({
               className="tick"
               textAnchor={x(threshold) > W - 60 ? 'end' : x(threshold) < PAD + 40 ? 'start' : 'middle'}
             >
-              tolerance {fmt(threshold)}
+              {thresholdLabel} {fmt(threshold)}
             </text>
           </>
         )}
         {points.map((p, i) => {
-          const y = i * ROW + 14;
+          const y = i * ROW + 16;
           const lo = p.lower ?? min;
           const hi = p.upper ?? max;
           return (
             <g key={p.label} className={`verdict-${p.verdict}${p.live === true ? ' live' : ''}`}>
-              <text x={4} y={y + 4} className="tick">
-                {p.label} · {p.verdict}
+              <text x={4} y={y - 2} className="tick">
+                {p.label}
+              </text>
+              <text x={4} y={y + 10} className="tick">
+                {p.verdict}
               </text>
               {(p.lower !== null || p.upper !== null) && (
                 <line x1={x(lo)} x2={x(hi)} y1={y} y2={y} className="interval" />
@@ -86,7 +95,9 @@ export function IntervalChart({
                   cy={y}
                   r={4}
                   className="estimate"
-                  {...(p.live === true ? { fill: 'var(--panel, #fff)', stroke: 'currentColor', strokeWidth: 2 } : {})}
+                  {...(p.live === true
+                    ? { style: { fill: 'var(--panel, #fff)', stroke: 'var(--fg)', strokeWidth: 2 } }
+                    : {})}
                 />
               )}
               <title>

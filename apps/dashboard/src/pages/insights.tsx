@@ -20,7 +20,7 @@ export function InsightsPage() {
   return (
     <section aria-labelledby="insights-title">
       <h1 id="insights-title">Insights (DORA)</h1>
-      <fieldset className="tabs period" aria-label="Period">
+      <fieldset className="actions">
         <legend className="sr-only">Period</legend>
         {PERIODS.map((n) => (
           <button

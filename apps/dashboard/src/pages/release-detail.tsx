@@ -150,16 +150,18 @@ export function ReleaseDetailPage({ id }: { id: string }) {
             <h2>Gates</h2>
             <Loaded resource={decisions}>
               {(d) => {
-                const views = gateViews(d.events, r.waves, r.latestEvaluation);
+                // A finished release's latest evaluation is its last decision, already in the log.
+                const live = WATCHED.includes(r.status) ? r.latestEvaluation : null;
+                const views = gateViews(d.events, r.waves, live);
                 const units = gateUnits(r.definition.gates);
                 return views.length === 0 ? (
                   <Empty>No gate readings yet.</Empty>
                 ) : (
                   <>
-                    {r.latestEvaluation !== null && WATCHED.includes(r.status) && (
+                    {live !== null && (
                       <p className="small muted">
                         The row marked “now” is the latest evaluation (refreshed every {POLL_MS / 1000} s):{' '}
-                        {r.latestEvaluation.decision}, {r.latestEvaluation.reason}
+                        {live.decision}, {live.reason}
                       </p>
                     )}
                     {views.map((v) => (
