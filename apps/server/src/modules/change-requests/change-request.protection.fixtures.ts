@@ -100,6 +100,9 @@ export function protectionSuite(name: string, open: () => Promise<{ db: Db; drop
         changeRequestRequired: true,
         operation: 'environment-unprotect',
       });
+      // The same request with the key percent-encoded is the same environment.
+      const encoded = await as(admin, 'PATCH', `${SHOP}/environments/%65u-prod`, { protected: false });
+      expect(encoded.statusCode, encoded.body).toBe(403);
       const enable = await as(admin, 'POST', `${SHOP}/flags/checkout/environments/eu-prod/enable`);
       expect(enable.statusCode).toBe(403);
       expect(await environment()).toMatchObject({ protected: true, version: before.version });
