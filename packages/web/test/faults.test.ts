@@ -98,8 +98,8 @@ describe('WavegateWeb: 5xx storm through the proxy, real server behind it', () =
     const lost = nextEvent(c, 'error');
     proxy.cut();
     expect((await lost)[0]).toMatchObject({ code: 'STREAM_LOST' });
+    const errorsBefore = errors.length; // the STREAM_LOST is the last; the storm's requests come after it
     await disable();
-    const errorsBefore = errors.length - 1;
     const storm = () => proxy.log.slice(before);
     // Two minutes of storm, a second at a time; each step waits until every request that reached the proxy has
     // been failed by the SDK (each one is exactly one `error`).
