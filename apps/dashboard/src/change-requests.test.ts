@@ -149,6 +149,8 @@ describe('change request operations', () => {
     const diff = within(cards[0]!).getByRole('table', { name: 'Proposed changes' });
     expect(diff.textContent).toContain('enabled');
     expect(within(cards[2]!).queryByRole('table')).toBeNull();
+    // Unprotecting an environment is for admins only (I am an editor): no actions on that card.
+    expect(within(cards.at(-1)!).queryByRole('button')).toBeNull();
     const own = within(cards[0]!).getByRole('button', { name: 'Approve' }) as HTMLButtonElement;
     expect(own.disabled).toBe(true);
     await act(async () => fireEvent.click(within(cards[1]!).getByRole('button', { name: 'Approve' })));
@@ -254,13 +256,12 @@ describe('revise and close a change request', () => {
   });
 
   it('asks before closing: cancel sends nothing, confirm closes', async () => {
-    const operation = { kind: 'environment-unprotect', environment: 'production' };
-    const { sent, card, request } = await pageWith({ operation, environment: 'production' }, ({ method, url }) =>
+    const operation = { kind: 'flag-archive', flag: 'checkout' };
+    const { sent, card, request } = await pageWith({ operation }, ({ method, url }) =>
       method === 'POST' && url === '/api/v1/change-requests/cr_9/close'
         ? { status: 200, body: { changeRequest: { ...request, status: 'closed' } } }
         : undefined,
     );
-    expect(within(card).getByText(/^Unprotect environment production/)).toBeTruthy();
     fireEvent.click(within(card).getByRole('button', { name: 'Close' }));
     const dialog = screen.getByRole('dialog');
     expect(dialog.textContent).toContain('Close change request cr_9?');

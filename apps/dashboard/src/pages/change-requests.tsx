@@ -30,6 +30,9 @@ export interface ChangeRequest {
   version: number;
 }
 
+// Environments are admin-only: so is every step of a change request that unprotects one (the server's rule).
+const roleFor = (op: Operation) => (op.kind === 'environment-unprotect' ? 'admin' : 'editor');
+
 export function ChangeRequestsPage() {
   const { project } = useProject();
   const { user } = useSession();
@@ -101,7 +104,7 @@ export function ChangeRequestsPage() {
                   {revising === cr.id && (
                     <ReviseForm cr={cr} current={current} onRevised={revised} onCancel={() => setRevising(undefined)} />
                   )}
-                  {cr.status === 'open' && can(user, 'editor') && revising !== cr.id && (
+                  {cr.status === 'open' && can(user, roleFor(cr.operation)) && revising !== cr.id && (
                     <div className="actions">
                       <button
                         type="button"

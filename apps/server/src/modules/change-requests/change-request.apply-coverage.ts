@@ -80,7 +80,8 @@ function classify(project: ProjectState, event: PlanEvent, releases: Map<string,
       const flag = project.flags[key];
       const variants = flag !== undefined && canonicalJson(flag.variants) !== canonicalJson(payload['variants']);
       const salt = flag !== undefined && (flag.salt ?? null) !== (payload['salt'] ?? null);
-      return variants || salt ? part('flag', `flag ${key}: ${variants ? 'variants' : 'salt'}`) : [];
+      const fields = [variants ? 'variants' : '', salt ? 'salt' : ''].filter((f) => f !== '');
+      return fields.length > 0 ? part('flag', `flag ${key}: ${fields.join(', ')}`) : [];
     }
     case 'flag.archived':
       return part('flag-archive', `archive flag ${key}`);
