@@ -37,17 +37,24 @@ export function formatPercent(rate: number | null): string {
   return rate === null ? '—' : `${Number((rate * 100).toFixed(1))}%`;
 }
 
-const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const perPeriod = (v: number) => String(Number(v.toFixed(v >= 10 ? 0 : v >= 1 ? 1 : 2)));
 
-function Figure({ title, value, detail }: { title: string; value: string; detail: string }) {
+/** A figure: its value in large type, then what it is made of (label, value). */
+function Figure({ title, value, rows }: { title: string; value: string; rows: [string, string | number][] }) {
   return (
     <div className="panel figure">
       <h2>{title}</h2>
       <p className="figure-value">
         <strong>{value}</strong>
       </p>
-      <p className="small muted">{detail}</p>
+      <dl>
+        {rows.map(([label, v]) => (
+          <div key={label} className="kv small">
+            <dt>{label}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
     </div>
   );
 }
@@ -55,37 +62,42 @@ function Figure({ title, value, detail }: { title: string; value: string; detail
 /** The four DORA figures of a report, in words a person reads (the definitions: docs/releases.md). */
 export function DoraFigures({ report }: { report: DoraReport }) {
   const { releaseFrequency: f, changeFailureRate: c, leadTime: l, timeToRestore: t } = report;
+  const median = (d: { count: number; medianSeconds: number | null }) =>
+    d.count === 0 ? '—' : `median ${formatDuration(d.medianSeconds)}`;
   return (
     <div className="cards grid">
       <Figure
         title="Release frequency"
         value={`${perPeriod(f.perWeek)} per week`}
-        detail={`${count(f.completed, 'release')} reached 100% (${perPeriod(f.perDay)} per day)`}
+        rows={[
+          ['Releases that reached 100%', f.completed],
+          ['Per day', perPeriod(f.perDay)],
+        ]}
       />
       <Figure
         title="Change failure rate"
         value={formatPercent(c.rate)}
-        detail={c.finished === 0 ? 'no release ended' : `${c.rolledBack} rolled back of ${c.finished} ended`}
+        rows={[
+          ['Rolled back', c.rolledBack],
+          ['Ended (completed or rolled back)', c.finished],
+        ]}
       />
       <Figure
         title="Lead time"
-        value={l.count === 0 ? '—' : `median ${formatDuration(l.medianSeconds)}`}
-        detail={
-          l.count === 0
-            ? 'no release completed'
-            : `90th percentile ${formatDuration(l.p90Seconds)} · created → 100%, ${count(l.count, 'release')}`
-        }
+        value={median(l)}
+        rows={[
+          ['90th percentile', formatDuration(l.p90Seconds)],
+          ['Releases completed (created → 100%)', l.count],
+        ]}
       />
       <Figure
         title="Time to restore"
-        value={t.count === 0 ? '—' : `median ${formatDuration(t.medianSeconds)}`}
-        detail={
-          t.count === 0
-            ? t.unrestored === 0
-              ? 'no rollback'
-              : `${count(t.unrestored, 'rollback')} not restored yet`
-            : `90th percentile ${formatDuration(t.p90Seconds)} · ${t.count} restored, ${t.unrestored} not yet`
-        }
+        value={median(t)}
+        rows={[
+          ['90th percentile', formatDuration(t.p90Seconds)],
+          ['Rollbacks restored', t.count],
+          ['Not restored yet', t.unrestored],
+        ]}
       />
     </div>
   );
