@@ -24,10 +24,24 @@ export function refresh(s: ClientState): Promise<void> {
       s.fetching = undefined;
       if (s.refetchQueued && !s.closed) {
         s.refetchQueued = false;
-        void refresh(s);
+        refreshAllowed(s);
       }
     });
   return s.fetching;
+}
+
+/** Re-fetches now, or (as a poll) once the server's Retry-After has passed: 429 and 503 hold every request. */
+export function refreshAllowed(s: ClientState): void {
+  const wait = s.notBefore - s.clock.now();
+  if (wait <= 0) {
+    void refresh(s);
+    return;
+  }
+  clearPoll(s);
+  s.pollTimer = s.clock.setTimeout(() => {
+    s.pollTimer = undefined;
+    void refresh(s);
+  }, wait);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { clearPoll, refresh, schedulePoll } from './bulk-fetch.js';
+import { clearPoll, refresh, refreshAllowed, schedulePoll } from './bulk-fetch.js';
 import { backoff, type ClientState } from './client-state.js';
 import { WavegateWebError } from './errors.js';
 import { retryAfterMs } from './retry.js';
@@ -7,9 +7,17 @@ import { SseParser } from './sse.js';
 // The change stream (`GET /api/frontend/stream`, read with fetch): each `version` notice re-fetches the bulk
 // evaluation; polling stops while it is up and resumes while it is down; reconnects with backoff and Last-Event-ID.
 
-/** Opens the stream unless closed or no longer wanted (refused for good). */
+/** Opens the stream unless closed or no longer wanted (refused for good); not before the server's Retry-After. */
 export function connectStream(s: ClientState): void {
   if (s.closed || !s.streamWanted) return;
+  const wait = s.notBefore - s.clock.now();
+  if (wait > 0) {
+    s.streamTimer = s.clock.setTimeout(() => {
+      s.streamTimer = undefined;
+      connectStream(s);
+    }, wait);
+    return;
+  }
   const abort = new AbortController();
   s.streamAbort = abort;
   void runStream(s, abort).then(
@@ -36,16 +44,22 @@ async function runStream(s: ClientState, abort: AbortController): Promise<void> 
         status: res.status,
       });
     }
-    if (res.status === 429 || res.status === 503) s.streamRetryMs = Math.max(s.streamRetryMs, retryAfterMs(res));
+    if (res.status === 429 || res.status === 503) {
+      s.notBefore = Math.max(s.notBefore, s.clock.now() + retryAfterMs(res));
+    }
     throw new WavegateWebError('HTTP_ERROR', `stream answered ${res.status}`, { status: res.status });
   }
   s.streamUp = true;
   s.streamFailures = 0;
+  // A poll still pending (the stream was down, or a fetch waits out a Retry-After) runs now: a change may have
+  // been missed meanwhile, and the stream only tells of later ones.
+  const missed = s.pollTimer !== undefined;
   clearPoll(s);
+  if (missed) void refresh(s);
   const parser = new SseParser(
     (message) => {
       if (message.id !== undefined) s.lastEventId = message.id;
-      if (message.event === 'version') void refresh(s);
+      if (message.event === 'version') refreshAllowed(s);
     },
     (ms) => {
       s.streamRetryMs = ms;
@@ -75,7 +89,7 @@ function onStreamEnd(s: ClientState, abort: AbortController, error: unknown): vo
       : new WavegateWebError('STREAM_LOST', wasUp ? 'change stream lost' : 'change stream failed', { cause: error }),
   );
   // While the stream is down, polling carries on (with an immediate poll: a change may have been missed).
-  if (wasUp) void refresh(s);
+  if (wasUp) refreshAllowed(s);
   else if (s.pollTimer === undefined && s.fetching === undefined) schedulePoll(s);
   if (!s.streamWanted) return;
   s.streamFailures++;

@@ -161,6 +161,43 @@ describe('WavegateWeb: 429, slow and hanging answers through the proxy', () => {
     expect(proxy.log.slice(before + 1).every((r) => r.at >= notBefore)).toBe(true);
   });
 
+  it('streaming: a 429 Retry-After holds the stream reconnects and the polls alike', async () => {
+    const { clock, proxy, c, disable } = await setup('wlimitedstream', { streaming: true });
+    await until(() => c.streaming);
+    const before = proxy.log.length;
+    proxy.mode = { kind: 'status', status: 429, retryAfter: '20' };
+    const lost = nextEvent(c, 'error');
+    proxy.cut();
+    expect((await lost)[0]).toMatchObject({ code: 'STREAM_LOST' });
+    await disable();
+    // The stream's loss re-fetches at once; that request is the first 429, and its Retry-After holds everything.
+    await until(() => proxy.log.length > before);
+    const first = proxy.log[before]!;
+    const notBefore = first.at + 20_000;
+    while (clock.now() < notBefore - 1000) {
+      clock.advance(1000);
+      await proxy.barrier();
+    }
+    clock.advance(notBefore - 1 - clock.now());
+    await proxy.barrier();
+    expect(proxy.log.slice(before + 1)).toEqual([]);
+    expect(c.isEnabled('checkout', false)).toBe(true);
+
+    proxy.mode = { kind: 'forward' };
+    let changed: unknown;
+    c.on('changed', (...args) => {
+      changed = args;
+    });
+    for (let n = 0; changed === undefined && n < 60; n++) {
+      clock.advance(1000);
+      await proxy.barrier();
+    }
+    await until(() => changed !== undefined);
+    expect(changed).toEqual([['checkout'], 'config']);
+    expect(proxy.log.slice(before + 1).every((r) => r.at >= notBefore)).toBe(true);
+    await until(() => c.streaming);
+  });
+
   it('answers from the cache while a request hangs; the request timeout fires; recovers after', async () => {
     const { clock, proxy, c, disable } = await setup('whang');
     proxy.mode = { kind: 'hang' };
