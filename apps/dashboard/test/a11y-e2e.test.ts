@@ -272,4 +272,15 @@ describe('dashboard read-only states, sign-in limit and not found', () => {
     await page.getByRole('switch', { name: 'checkout in production' }).waitFor();
     await page.context().close();
   });
+
+  it('shows a release that does not exist as not found, with the way back and nothing else', async () => {
+    const page = await signIn('admin', 'admin-password-1');
+    await page.goto(`${url}/releases/no-such-release`);
+    await page.getByRole('heading', { name: 'Release not found' }).waitFor();
+    await page.getByText('There is no release no-such-release in project shop.').waitFor();
+    expect(await page.getByText('No decisions yet').count()).toBe(0);
+    await page.getByRole('link', { name: '← Back to releases' }).click();
+    await page.getByRole('heading', { name: 'Releases' }).waitFor();
+    await page.context().close();
+  });
 });

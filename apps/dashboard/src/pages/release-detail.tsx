@@ -4,6 +4,7 @@ import { api, enc } from '../api.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { gateUnits } from '../components/gate-format.js';
 import { GatePanel } from '../components/gate-panel.js';
+import { isNotFound, NotFound } from '../components/not-found.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
 import { usePoll } from '../components/use-poll.js';
 import { useLiveVersion } from '../live.js';
@@ -104,6 +105,15 @@ export function ReleaseDetailPage({ id }: { id: string }) {
       />
     );
   };
+  if (release.data === undefined && isNotFound(release.error)) {
+    return (
+      <section aria-label="Release not found">
+        <NotFound title="Release not found" back={['/releases', '← Back to releases']}>
+          There is no release <code>{id}</code> in project <code>{project}</code>.
+        </NotFound>
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="release-title">
       <p>
