@@ -43,7 +43,9 @@ export function freePort() {
 export function startChild(script, env, { timeoutMs = 240_000, label = script } = {}) {
   // BENCH_CPU_PROF=DIR profiles the servers under test (written when they stop).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, script], {
+  // BENCH_NODE_ARGS="--trace-gc --max-semi-space-size=32": extra V8/Node options for the servers under test.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...prof, ...extra, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

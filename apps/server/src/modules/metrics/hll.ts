@@ -7,14 +7,29 @@ export const HLL_REGISTERS = 1 << HLL_PRECISION;
 // rank = 1 + leading zeros of the remaining 32 − p bits, so at most 23 for p = 10.
 const MAX_RANK = 32 - HLL_PRECISION + 1;
 
+// Decoded registers are views into shared slabs: a batch carries several register sets, and one backing store
+// (an off-heap allocation the garbage collector tracks one by one) per set made ingestion GC-bound. A slab is freed
+// once no view of it is left (its batches committed); a view never grows, and copies (merges) are new arrays.
+const SLAB_SETS = 64;
+let slab = new ArrayBuffer(0);
+let slabNext = 0;
+
+function freshRegisters(): Uint8Array {
+  if (slabNext === SLAB_SETS || slab.byteLength === 0) {
+    slab = new ArrayBuffer(SLAB_SETS * HLL_REGISTERS);
+    slabNext = 0;
+  }
+  return new Uint8Array(slab, HLL_REGISTERS * slabNext++, HLL_REGISTERS);
+}
+
 /** Registers from `{p, sparse}` or `{p, dense}`, or a reason when they are not well formed. */
 export function decodeHll(json: { p: number; sparse?: number[]; dense?: string }): Uint8Array | string {
   if (json.p !== HLL_PRECISION) return `p must be ${HLL_PRECISION}`;
   if ((json.sparse === undefined) === (json.dense === undefined)) return 'exactly one of sparse or dense is required';
-  const registers = new Uint8Array(HLL_REGISTERS);
   if (json.dense !== undefined) {
     const bytes = Buffer.from(json.dense, 'base64');
     if (bytes.length !== HLL_REGISTERS) return `dense must be base64 of ${HLL_REGISTERS} bytes`;
+    const registers = freshRegisters();
     for (let i = 0; i < HLL_REGISTERS; i++) {
       if (bytes[i]! > MAX_RANK) return `register ${i} exceeds ${MAX_RANK}`;
       registers[i] = bytes[i]!;
@@ -23,6 +38,7 @@ export function decodeHll(json: { p: number; sparse?: number[]; dense?: string }
   }
   const sparse = json.sparse!;
   if (sparse.length % 2 !== 0) return 'sparse must be [index, rank, …] pairs';
+  const registers = freshRegisters();
   let previous = -1;
   for (let k = 0; k < sparse.length; k += 2) {
     const index = sparse[k]!;
@@ -39,7 +55,16 @@ export function decodeHll(json: { p: number; sparse?: number[]; dense?: string }
 
 /** Merges `from` into `into` (maximum per register). */
 export function mergeHll(into: Uint8Array, from: Uint8Array): void {
-  for (let i = 0; i < HLL_REGISTERS; i++) if (from[i]! > into[i]!) into[i] = from[i]!;
+  if (from.byteOffset % 4 !== 0) {
+    for (let i = 0; i < HLL_REGISTERS; i++) if (from[i]! > into[i]!) into[i] = from[i]!;
+    return;
+  }
+  // SDKs send a few dozen set registers (sparse): four at a time, all-zero words skipped.
+  const words = new Uint32Array(from.buffer, from.byteOffset, HLL_REGISTERS / 4);
+  for (let w = 0; w < HLL_REGISTERS / 4; w++) {
+    if (words[w] === 0) continue;
+    for (let i = w * 4; i < w * 4 + 4; i++) if (from[i]! > into[i]!) into[i] = from[i]!;
+  }
 }
 
 /** The cardinality estimate, with the small-range linear-counting correction (same formula as the SDK's). */

@@ -50,7 +50,16 @@ export function emptyValue(): BucketValue {
  * than JSON. Two keys have the same id iff all their fields are equal.
  */
 export function bucketId(k: BucketKey): string {
-  return `${k.project.length}:${k.project}${k.environment.length}:${k.environment}${k.flag.length}:${k.flag}${k.windowStart}|${k.variant.length}:${k.variant}${k.arm}|${k.metric.length}:${k.metric}`;
+  return bucketIdPrefix(k) + bucketIdMetric(k.metric);
+}
+
+/** `bucketId` = this (all but the metric) + `bucketIdMetric(metric)`. */
+export function bucketIdPrefix(k: Omit<BucketKey, 'metric'>): string {
+  return `${k.project.length}:${k.project}${k.environment.length}:${k.environment}${k.flag.length}:${k.flag}${k.windowStart}|${k.variant.length}:${k.variant}${k.arm}|`;
+}
+
+export function bucketIdMetric(metric: string): string {
+  return `${metric.length}:${metric}`;
 }
 
 export function windowStartOf(ms: number): number {
@@ -89,9 +98,11 @@ export class BucketMap {
     else mergeValue(existing.value, value);
   }
 
-  /** Like `add`, but keeps `value` itself when the key is new: the caller must not use it afterwards. */
-  addOwned(key: BucketKey, value: BucketValue): void {
-    const id = bucketId(key);
+  /**
+   * Like `add`, but keeps `value` itself when the key is new: the caller must not use it afterwards. `id`, when
+   * given, must be `bucketId(key)` (a caller adding many keys that share a prefix builds it more cheaply).
+   */
+  addOwned(key: BucketKey, value: BucketValue, id = bucketId(key)): void {
     const existing = this.entries.get(id);
     if (existing === undefined) this.entries.set(id, { key, value });
     else mergeValue(existing.value, value);

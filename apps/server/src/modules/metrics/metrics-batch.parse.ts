@@ -6,6 +6,8 @@ import {
   BucketMap,
   type BucketValue,
   BuiltinMetric,
+  bucketIdMetric,
+  bucketIdPrefix,
   emptyValue,
   WINDOW_MS,
   windowStartOf,
@@ -57,32 +59,42 @@ export function parseBatch(
   const buckets = new BucketMap();
   const { project, environment } = scope;
   let seriesTotal = 0;
-  body.windows.forEach((w, wi) => {
-    const path = `windows[${wi}]`;
+  const windows = body.windows;
+  for (let wi = 0; wi < windows.length; wi++) {
+    const w = windows[wi]!;
     const windowStart = windowStartOf(w.start);
     if (w.end < w.start || w.end > windowStart + WINDOW_MS) {
-      problems.push(problem(path, 'bad_window', `a window must lie within one ${WINDOW_MS} ms period (start ≤ end)`));
+      problems.push(
+        problem(`windows[${wi}]`, 'bad_window', `a window must lie within one ${WINDOW_MS} ms period (start ≤ end)`),
+      );
     }
     if (w.start > nowMs + MetricsLimits.futureSkewMs) {
-      problems.push(problem(`${path}.start`, 'future_window', 'the window starts in the future (clock skew?)'));
+      problems.push(problem(`windows[${wi}].start`, 'future_window', 'the window starts in the future (clock skew?)'));
     }
     if (w.start < nowMs - MetricsLimits.maxAgeMs) {
-      problems.push(problem(`${path}.start`, 'stale_window', 'the window is older than 7 days'));
+      problems.push(problem(`windows[${wi}].start`, 'stale_window', 'the window is older than 7 days'));
     }
-    seriesTotal += w.series.length;
+    const series = w.series;
+    seriesTotal += series.length;
     const seen = new Set<string>();
-    w.series.forEach((s, si) => {
-      const seriesPath = `${path}.series[${si}]`;
+    for (let si = 0; si < series.length; si++) {
+      const s = series[si]!;
       const arm: Arm = s.arm ?? 'none';
       const id = `${s.flag.length}:${s.flag}${s.variant.length}:${s.variant}${arm}`;
-      if (seen.has(id)) problems.push(problem(seriesPath, 'duplicate_series', 'flag × variant × arm repeats'));
+      // Paths (for problems only) are built lazily: most batches have none.
+      const path = () => `windows[${wi}].series[${si}]`;
+      if (seen.has(id)) problems.push(problem(path(), 'duplicate_series', 'flag × variant × arm repeats'));
       seen.add(id);
-      for (const [metric, value] of seriesValues(s, seriesPath, problems)) {
-        const key = { project, environment, flag: s.flag, variant: s.variant, arm, metric, windowStart };
-        buckets.addOwned(key, value);
-      }
-    });
-  });
+      const prefix = bucketIdPrefix({ project, environment, flag: s.flag, variant: s.variant, arm, windowStart });
+      const add = (metric: string, value: BucketValue) =>
+        buckets.addOwned(
+          { project, environment, flag: s.flag, variant: s.variant, arm, metric, windowStart },
+          value,
+          prefix + bucketIdMetric(metric),
+        );
+      seriesValues(s, path, problems, add);
+    }
+  }
   if (seriesTotal > MetricsLimits.seriesPerBatch) {
     problems.push(problem('windows', 'too_many_series', `at most ${MetricsLimits.seriesPerBatch} series per batch`));
   }
@@ -90,48 +102,56 @@ export function parseBatch(
   return { batchId: body.batchId, buckets, windows: body.windows.length, series: seriesTotal };
 }
 
-function seriesValues(s: SeriesJson, path: string, problems: Problem[]): [string, BucketValue][] {
-  const out: [string, BucketValue][] = [];
+function seriesValues(
+  s: SeriesJson,
+  path: () => string,
+  problems: Problem[],
+  add: (metric: string, value: BucketValue) => void,
+): void {
   const exposures = emptyValue();
   exposures.count = s.evaluations;
-  exposures.units = units(s.units?.hll, `${path}.units.hll`, problems);
-  if (exposures.count > 0 || exposures.units !== null) out.push([BuiltinMetric.exposures, exposures]);
-  if (s.requests !== undefined) {
+  const hll = s.units?.hll;
+  if (hll !== undefined) exposures.units = units(hll, () => `${path()}.units.hll`, problems);
+  if (exposures.count > 0 || exposures.units !== null) add(BuiltinMetric.exposures, exposures);
+  const requests = s.requests;
+  if (requests !== undefined) {
     const r = emptyValue();
-    r.count = s.requests.count;
-    r.errors = s.requests.errors;
-    if (r.errors > r.count) problems.push(problem(`${path}.requests.errors`, 'too_many_errors', 'errors > count'));
-    if (s.requests.latencyMs !== undefined) {
-      r.latency = sketch(s.requests.latencyMs, `${path}.requests.latencyMs`, problems);
+    r.count = requests.count;
+    r.errors = requests.errors;
+    if (r.errors > r.count) problems.push(problem(`${path()}.requests.errors`, 'too_many_errors', 'errors > count'));
+    if (requests.latencyMs !== undefined) {
+      r.latency = sketch(requests.latencyMs, () => `${path()}.requests.latencyMs`, problems);
       r.sum = r.latency?.sum ?? 0;
     }
-    out.push([BuiltinMetric.requests, r]);
+    add(BuiltinMetric.requests, r);
   }
-  for (const [name, t] of Object.entries(s.metrics ?? {})) {
+  const metrics = s.metrics;
+  if (metrics === undefined) return;
+  for (const name of Object.keys(metrics)) {
+    const t = metrics[name]!;
     const v = emptyValue();
     v.count = t.count;
     v.sum = t.sum;
     v.sumSquares = t.sumSquares;
-    v.units = units(t.units?.hll, `${path}.metrics.${name}.units.hll`, problems);
-    out.push([name, v]);
+    const tHll = t.units?.hll;
+    if (tHll !== undefined) v.units = units(tHll, () => `${path()}.metrics.${name}.units.hll`, problems);
+    add(name, v);
   }
-  return out;
 }
 
-function units(hll: HllJson | undefined, path: string, problems: Problem[]): Uint8Array | null {
-  if (hll === undefined) return null;
+function units(hll: HllJson, path: () => string, problems: Problem[]): Uint8Array | null {
   const registers = decodeHll(hll);
   if (typeof registers === 'string') {
-    problems.push(problem(path, 'bad_hll', registers));
+    problems.push(problem(path(), 'bad_hll', registers));
     return null;
   }
   return registers;
 }
 
-function sketch(json: unknown, path: string, problems: Problem[]) {
+function sketch(json: unknown, path: () => string, problems: Problem[]) {
   const read = readSketch(json);
   if (read instanceof LatencySketch) return read;
-  problems.push(problem(path, read.code, read.reason));
+  problems.push(problem(path(), read.code, read.reason));
   return null;
 }
 
