@@ -55,7 +55,7 @@ interface BatchJson {
 
 /** What is decorated: anything with the metrics service's `ingest`. */
 export interface IngestsBatches {
-  ingest(scope: { project: string; environment: string }, body: never): Promise<{ duplicate: boolean }>;
+  ingest(scope: { project: string; environment: string }, body: never, text?: string): Promise<{ duplicate: boolean }>;
 }
 
 /** Counts not yet handed to prom-client (added at scrape time), per label set. */
@@ -243,8 +243,8 @@ export function recordFlagSeries(service: IngestsBatches, registry: Registry): F
     ),
   };
   const original = service.ingest.bind(service);
-  service.ingest = (async (scope: { project: string; environment: string }, body: never) => {
-    const result = await original(scope, body);
+  service.ingest = (async (scope: { project: string; environment: string }, body: never, text?: string) => {
+    const result = await original(scope, body, text);
     if (!result.duplicate) recorder.record(scope, body as BatchJson);
     return result;
   }) as IngestsBatches['ingest'];

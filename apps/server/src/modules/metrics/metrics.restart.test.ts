@@ -76,6 +76,46 @@ describe('buffered ingestion', () => {
     expect(totals.treatment).toMatchObject({ exposures: 9, requests: 2 });
     await second.close();
   });
+
+  it('a group holding a retry of a committed batch and a new one counts the new one once, from its body text', async () => {
+    const post = (app: Awaited<ReturnType<typeof bufferedApp>>, body: Record<string, unknown>) =>
+      app.app.inject({
+        method: 'POST',
+        url: '/api/client/metrics',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const start = T0 - 3 * W;
+    const old = batch([{ start, series: [series({ evaluations: 4, units: [1, 2], latencies: [10] })] }]);
+    const first = await bufferedApp();
+    expect((await post(first, old)).statusCode).toBe(202);
+    await first.close();
+
+    const second = await bufferedApp();
+    const fresh = batch([
+      { start, series: [series({ evaluations: 7, units: [3, 1], latencies: [20, 30], metrics: { buy: [5] } })] },
+    ]);
+    expect((await post(second, old)).statusCode).toBe(202);
+    expect((await post(second, fresh)).statusCode).toBe(202);
+    expect(second.flagMetrics.service.pending).toBe(2);
+    await second.flagMetrics.flush();
+    const buckets = await second.flagMetrics.service.read({
+      project: 'shop',
+      environment: 'production',
+      flag: 'checkout-v2',
+      from: start,
+      to: start + W,
+    });
+    const byMetric = Object.fromEntries(buckets.map((b) => [b.key.metric, b.value]));
+    expect(byMetric['$exposures']).toMatchObject({ count: 11 });
+    expect(byMetric['$requests']).toMatchObject({ count: 3, sum: 60 });
+    expect(byMetric['$requests']!.latency!.count).toBe(3);
+    expect(byMetric['buy']).toMatchObject({ count: 1, sum: 5 });
+    // HLL registers: max per register over both batches (register 1 rank 2 from the first, register 3 from the new).
+    expect(byMetric['$exposures']!.units![1]).toBe(2);
+    expect(byMetric['$exposures']!.units![3]).toBe(1);
+    await second.close();
+  });
 });
 
 /** The real SQL store, failing the first `failures` commits as a lost connection would. */
@@ -84,11 +124,11 @@ class FlakyStore implements MetricsStore {
     private readonly inner: MetricsStore,
     private failures: number,
   ) {}
-  commit: MetricsStore['commit'] = (batches, at) => {
+  commit: MetricsStore['commit'] = (batches, at, merged) => {
     if (this.failures-- > 0) {
       return Promise.reject(new AppError(ErrorCode.UPSTREAM_UNAVAILABLE, 'database unavailable'));
     }
-    return this.inner.commit(batches, at);
+    return this.inner.commit(batches, at, merged);
   };
   read: MetricsStore['read'] = (q) => this.inner.read(q);
   purgeBatchIds: MetricsStore['purgeBatchIds'] = (before) => this.inner.purgeBatchIds(before);
@@ -126,6 +166,26 @@ describe('a failed commit', () => {
     expect(service.pending).toBe(2);
     await service.flush();
     expect(service.pending).toBe(0);
+    const rows = await service.read(query);
+    expect(rows.map((r) => [r.key.metric, r.value.count])).toEqual([['$exposures', 5]]);
+    await service.close();
+  });
+
+  it('buffered with body texts: a failed commit keeps the merged batches, and a retry of a queued one adds nothing', async () => {
+    await db.query("DELETE FROM metric_buckets WHERE environment = 'staging'");
+    const service = new MetricsService({
+      store: new FlakyStore(new SqlMetricsStore(db), 1),
+      clock: new ManualClock('2026-03-01T00:00:00.000Z'),
+      writeThrough: false,
+      flushIntervalMs: 3_600_000,
+    });
+    const ingest = (body: Record<string, unknown>) => service.ingest(scope, body as never, JSON.stringify(body));
+    const first = batch([{ start: T0 - W, series: [series({ evaluations: 2 })] }]);
+    await ingest(first);
+    await expect(service.flush()).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    await expect(ingest(first)).resolves.toMatchObject({ duplicate: true });
+    await ingest(batch([{ start: T0 - W, series: [series({ evaluations: 3 })] }]));
+    await service.flush();
     const rows = await service.read(query);
     expect(rows.map((r) => [r.key.metric, r.value.count])).toEqual([['$exposures', 5]]);
     await service.close();

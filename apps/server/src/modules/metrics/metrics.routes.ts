@@ -9,6 +9,13 @@ import { MetricsLimits, metricsBatchSchema } from './metrics-batch.schema.js';
 import { validateBatchShape } from './metrics-batch.validate.js';
 import { toSeries } from './metrics-query.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** `POST /api/client/metrics`: the body text (a queued batch keeps it instead of its parsed buckets). */
+    metricsBodyText: string;
+  }
+}
+
 /** What the admin route checks before reading: null when project, flag and environment exist. */
 export type MissingLookup = (project: string, flag: string, environment: string) => string | null;
 
@@ -45,10 +52,13 @@ export function registerMetricsRoutes(
   // Its own scope: a plain JSON.parse (the shape check below refuses unknown and prototype keys) and a hand-written
   // shape check instead of the generic schema validator — the hottest write path; the schema stays for OpenAPI.
   app.register(async (scope) => {
+    scope.decorateRequest('metricsBodyText', '');
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
       try {
-        done(null, JSON.parse(body as string));
+        const parsed = JSON.parse(body as string);
+        request.metricsBodyText = body as string;
+        done(null, parsed);
       } catch {
         const message = 'the body is not valid JSON';
         done(AppError.validation(message, [{ path: '', code: 'bad_json', message }]), undefined);
@@ -85,7 +95,9 @@ export function registerMetricsRoutes(
           ]);
         }
         const auth = request.auth!;
-        const result = await service.ingest({ project: auth.project!, environment: auth.environment! }, request.body);
+        const text = request.metricsBodyText === '' ? undefined : request.metricsBodyText;
+        const scope = { project: auth.project!, environment: auth.environment! };
+        const result = await service.ingest(scope, request.body, text);
         return reply.code(result.committed ? 200 : 202).send(result);
       },
     );

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { AppError, ErrorCode } from '../../platform/errors.js';
-import type { BucketMap } from './metric-bucket.js';
+import { BucketMap } from './metric-bucket.js';
 import { type BucketQuery, batchRef, type MetricsStore, type PendingBatch } from './metrics.store.js';
 import { type MetricsBatchJson, parseBatch } from './metrics-batch.parse.js';
 
@@ -37,12 +37,16 @@ export interface IngestResult {
 
 interface Group {
   batches: PendingBatch[];
+  /** The buckets of every batch of the group, merged as each is queued: what the commit writes when all are new. */
+  merged: BucketMap;
   done: Promise<Set<string>>;
   resolve(fresh: Set<string>): void;
   reject(error: unknown): void;
 }
 
 const HOUR_MS = 3_600_000;
+
+type Reparse = (text: string, scope: { project: string; environment: string }, receivedMs: number) => BucketMap;
 
 /** Ingestion: validates batches, de-duplicates them by batch id, and commits them to the store in groups. */
 export class MetricsService {
@@ -76,11 +80,24 @@ export class MetricsService {
     return this.#pendingRefs.size;
   }
 
-  /** Validates and queues a batch (throws VALIDATION_FAILED, nothing queued); resolves per `writeThrough`. */
-  async ingest(scope: { project: string; environment: string }, body: MetricsBatchJson): Promise<IngestResult> {
-    const parsed = parseBatch(body, scope, this.#clock.now().getTime());
-    const ignoredSeries = this.#dropUnknownFlags(scope.project, parsed.buckets);
-    const pending: PendingBatch = { ...scope, batchId: parsed.batchId, buckets: parsed.buckets };
+  /**
+   * Validates and queues a batch (throws VALIDATION_FAILED, nothing queued); resolves per `writeThrough`.
+   * `text`, when given, is the request body `body` was parsed from: the queued batch then keeps only that string
+   * (its buckets go into the group's merged buckets at once), which the garbage collector copies cheaply while the
+   * batch waits for its commit, instead of every parsed bucket, register set and sketch.
+   */
+  async ingest(
+    scope: { project: string; environment: string },
+    body: MetricsBatchJson,
+    text?: string,
+  ): Promise<IngestResult> {
+    const receivedMs = this.#clock.now().getTime();
+    const parsed = this.#parse(body, scope, receivedMs);
+    const ignoredSeries = parsed.ignoredSeries;
+    const pending: PendingBatch =
+      text === undefined
+        ? { ...scope, batchId: parsed.batchId, buckets: parsed.buckets }
+        : new QueuedBatch(scope, parsed.batchId, text, receivedMs, this.#reparse);
     const ref = batchRef(pending);
     const result = { batchId: parsed.batchId, windows: parsed.windows, series: parsed.series, ignoredSeries };
     const waiting = this.#pendingRefs.get(ref);
@@ -96,6 +113,7 @@ export class MetricsService {
     }
     const group = this.#group;
     group.batches.push(pending);
+    group.merged.addAll(parsed.buckets);
     this.#pendingRefs.set(ref, group);
     if (!this.writeThrough) return { ...result, duplicate: false, committed: false };
     this.#scheduleFlush();
@@ -156,7 +174,7 @@ export class MetricsService {
     const group = this.#group;
     this.#group = newGroup();
     try {
-      const fresh = await this.#store.commit(group.batches, this.#clock.now());
+      const fresh = await this.#store.commit(group.batches, this.#clock.now(), group.merged);
       this.#settle(group);
       group.resolve(fresh);
     } catch (error) {
@@ -169,6 +187,7 @@ export class MetricsService {
         return;
       }
       this.#group.batches.unshift(...group.batches);
+      this.#group.merged.addAll(group.merged);
       for (const b of group.batches) this.#pendingRefs.set(batchRef(b), this.#group);
       group.resolve(new Set());
       throw error;
@@ -192,6 +211,15 @@ export class MetricsService {
     }
   }
 
+  #parse(body: MetricsBatchJson, scope: { project: string; environment: string }, receivedMs: number) {
+    const parsed = parseBatch(body, scope, receivedMs);
+    return { ...parsed, ignoredSeries: this.#dropUnknownFlags(scope.project, parsed.buckets) };
+  }
+
+  // A queued batch's buckets again, from its body text (the same parse, at the same receive time).
+  readonly #reparse: Reparse = (text, scope, receivedMs) =>
+    this.#parse(JSON.parse(text) as MetricsBatchJson, scope, receivedMs).buckets;
+
   #dropUnknownFlags(project: string, buckets: BucketMap): number {
     const exists = this.#options.flagExists;
     if (exists === undefined) return 0;
@@ -206,6 +234,36 @@ export class MetricsService {
   }
 }
 
+/**
+ * A queued batch that holds its body text, not its parsed buckets: a commit uses the group's merged buckets, and
+ * parses a batch again only when some batch of its group turns out to be a retry of one already committed.
+ */
+class QueuedBatch implements PendingBatch {
+  readonly project: string;
+  readonly environment: string;
+  readonly #text: string;
+  readonly #receivedMs: number;
+  readonly #reparse: Reparse;
+
+  constructor(
+    scope: { project: string; environment: string },
+    readonly batchId: string,
+    text: string,
+    receivedMs: number,
+    reparse: Reparse,
+  ) {
+    this.project = scope.project;
+    this.environment = scope.environment;
+    this.#text = text;
+    this.#receivedMs = receivedMs;
+    this.#reparse = reparse;
+  }
+
+  get buckets(): BucketMap {
+    return this.#reparse(this.#text, this, this.#receivedMs);
+  }
+}
+
 function newGroup(): Group {
   let resolve!: (fresh: Set<string>) => void;
   let reject!: (error: unknown) => void;
@@ -215,5 +273,5 @@ function newGroup(): Group {
   });
   // A rejection nobody awaits (every request already answered) must not crash the process.
   done.catch(() => {});
-  return { batches: [], done, resolve, reject };
+  return { batches: [], merged: new BucketMap(), done, resolve, reject };
 }

@@ -28,13 +28,17 @@ interface BucketRow {
 export class SqlMetricsStore implements MetricsStore {
   constructor(private readonly db: Db) {}
 
-  async commit(batches: readonly PendingBatch[], receivedAt: Date): Promise<Set<string>> {
+  async commit(batches: readonly PendingBatch[], receivedAt: Date, allMerged?: BucketMap): Promise<Set<string>> {
     if (batches.length === 0) return new Set();
     try {
       return await this.db.transaction(async (tx) => {
         const fresh = await recordBatchIds(tx, batches, receivedAt);
-        const merged = new BucketMap();
-        for (const b of batches) if (fresh.has(batchRef(b))) merged.addAll(b.buckets);
+        let merged = allMerged;
+        if (merged === undefined || fresh.size !== batches.length) {
+          // A retry of a committed batch is among them (or nothing was merged beforehand): the new batches only.
+          merged = new BucketMap();
+          for (const b of batches) if (fresh.has(batchRef(b))) merged.addAll(b.buckets);
+        }
         if (merged.size > 0) await mergeBuckets(tx, [...merged.entries.values()], receivedAt);
         return fresh;
       });
