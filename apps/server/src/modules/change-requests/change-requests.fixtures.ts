@@ -5,12 +5,7 @@ import type { Db } from '../../platform/db.js';
 import { createMetrics } from '../../platform/metrics.js';
 import { migrate } from '../../platform/migrate.js';
 import type { Operation } from './change-request.operation.js';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-  userId: string;
-}
+import { type Session, sessionClient } from './session-client.fixtures.js';
 
 const CR = '/api/v1/change-requests';
 const SHOP = '/api/v1/projects/shop';
@@ -41,30 +36,7 @@ export function operationsSuite(name: string, open: () => Promise<{ db: Db; drop
   let alice: Session;
   let bob: Session;
 
-  const as = (s: Session, method: string, url: string, body?: unknown) =>
-    built.app.inject({
-      method: method as 'GET',
-      url,
-      headers: {
-        cookie: s.cookie,
-        'x-csrf-token': s.csrf,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-    });
-
-  async function login(login: string, password: string): Promise<Session> {
-    const r = await built.app.inject({ method: 'POST', url: '/api/v1/session', payload: { login, password } });
-    expect(r.statusCode, r.body).toBe(201);
-    const cookie = String(r.headers['set-cookie']).split(';')[0] ?? '';
-    return { cookie, csrf: r.json().csrfToken, userId: r.json().user.id };
-  }
-
-  const ok = async (s: Session, method: string, url: string, body?: unknown) => {
-    const r = await as(s, method, url, body);
-    expect(r.statusCode, `${method} ${url}: ${r.body}`).toBeLessThan(300);
-    return r.json();
-  };
+  const { as, login, ok } = sessionClient(() => built);
 
   /** The whole cycle for one operation; returns the events appended by the apply (kind and actor). */
   async function cycle(direct: { method: string; url: string; body?: unknown }, operation: Operation) {

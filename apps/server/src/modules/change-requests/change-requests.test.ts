@@ -5,12 +5,7 @@ import type { Db } from '../../platform/db.js';
 import { openPgliteDb } from '../../platform/db-pglite.js';
 import { createMetrics } from '../../platform/metrics.js';
 import { migrate } from '../../platform/migrate.js';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-  userId: string;
-}
+import { type Session, sessionClient } from './session-client.fixtures.js';
 
 let db: Db;
 let built: App;
@@ -18,27 +13,7 @@ let alice: Session;
 let bob: Session;
 const CR = '/api/v1/change-requests';
 
-const as = (s: Session, method: string, url: string, body?: unknown) =>
-  built.app.inject({
-    method: method as 'GET',
-    url,
-    headers: {
-      cookie: s.cookie,
-      'x-csrf-token': s.csrf,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-
-async function login(name: string, password: string): Promise<Session> {
-  const r = await built.app.inject({ method: 'POST', url: '/api/v1/session', payload: { login: name, password } });
-  expect(r.statusCode, r.body).toBe(201);
-  return {
-    cookie: String(r.headers['set-cookie']).split(';')[0] ?? '',
-    csrf: r.json().csrfToken,
-    userId: r.json().user.id,
-  };
-}
+const { as, login } = sessionClient(() => built);
 
 beforeAll(async () => {
   db = await openPgliteDb();
