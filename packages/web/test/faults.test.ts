@@ -134,6 +134,22 @@ describe('WavegateWeb: 5xx storm through the proxy, real server behind it', () =
   });
 });
 
+/**
+ * After the 429 (`Retry-After: 20`) logged at `proxy.log[before]`: advances the clock a second at a time to just
+ * before its end and checks no request reached the proxy meanwhile. Returns when the hold ends.
+ */
+async function heldFor20s(clock: ManualClock, proxy: FaultProxy, before: number): Promise<number> {
+  const notBefore = proxy.log[before]!.at + 20_000;
+  while (clock.now() < notBefore - 1000) {
+    clock.advance(1000);
+    await proxy.barrier();
+  }
+  clock.advance(notBefore - 1 - clock.now());
+  await proxy.barrier();
+  expect(proxy.log.slice(before + 1)).toEqual([]);
+  return notBefore;
+}
+
 describe('WavegateWeb: 429, slow and hanging answers through the proxy', () => {
   it("honours 429 Retry-After: no request before it elapses (per the proxy's log)", async () => {
     const { clock, proxy, c, disable } = await setup('wlimited');
@@ -143,15 +159,7 @@ describe('WavegateWeb: 429, slow and hanging answers through the proxy', () => {
     const limited = nextEvent(c, 'error');
     clock.advance(30_000);
     expect((await limited)[0]).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
-    const first = proxy.log[before]!;
-    const notBefore = first.at + 20_000;
-    while (clock.now() < notBefore - 1000) {
-      clock.advance(1000);
-      await proxy.barrier();
-    }
-    clock.advance(notBefore - 1 - clock.now());
-    await proxy.barrier();
-    expect(proxy.log.slice(before + 1)).toEqual([]);
+    const notBefore = await heldFor20s(clock, proxy, before);
     expect(c.isEnabled('checkout', false)).toBe(true);
 
     proxy.mode = { kind: 'forward' };
@@ -172,15 +180,7 @@ describe('WavegateWeb: 429, slow and hanging answers through the proxy', () => {
     await disable();
     // The stream's loss re-fetches at once; that request is the first 429, and its Retry-After holds everything.
     await until(() => proxy.log.length > before);
-    const first = proxy.log[before]!;
-    const notBefore = first.at + 20_000;
-    while (clock.now() < notBefore - 1000) {
-      clock.advance(1000);
-      await proxy.barrier();
-    }
-    clock.advance(notBefore - 1 - clock.now());
-    await proxy.barrier();
-    expect(proxy.log.slice(before + 1)).toEqual([]);
+    const notBefore = await heldFor20s(clock, proxy, before);
     expect(c.isEnabled('checkout', false)).toBe(true);
 
     proxy.mode = { kind: 'forward' };
