@@ -95,23 +95,3 @@ export function operationChanges(op: Operation, current: Current): Change[] {
       return [];
   }
 }
-
-export function ChangesTable({ changes }: { changes: Change[] }) {
-  if (changes.length === 0) return null;
-  return (
-    <table className="diff">
-      <caption className="sr-only">Proposed changes</caption>
-      <tbody>
-        {changes.map((c) => (
-          <tr key={c.path}>
-            <th scope="row">
-              <code>{c.path}</code>
-            </th>
-            <td className="before">{c.before === undefined ? '—' : JSON.stringify(c.before)}</td>
-            <td className="after">{c.after === undefined ? '—' : JSON.stringify(c.after)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}

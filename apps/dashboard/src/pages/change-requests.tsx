@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, enc } from '../api.js';
+import { ChangesTable } from '../components/changes-table.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { Empty, ErrorBox, Loaded } from '../components/states.js';
 import { useLiveVersion } from '../live.js';
@@ -7,7 +8,6 @@ import { useProject } from '../project.js';
 import { can, useSession } from '../session.js';
 import { useResource } from '../use-resource.js';
 import {
-  ChangesTable,
   type Current,
   type Operation,
   operationChanges,
@@ -95,7 +95,9 @@ export function ChangeRequestsPage() {
                     <span className={`status status-${cr.status}`}>{cr.status}</span> · revision {cr.revision} ·
                     proposed by <code>{cr.proposedBy}</code>
                   </div>
-                  {cr.status === 'open' && <ChangesTable changes={operationChanges(cr.operation, current)} />}
+                  {cr.status === 'open' && (
+                    <ChangesTable changes={operationChanges(cr.operation, current)} caption="Proposed changes" />
+                  )}
                   <details>
                     <summary className="small">Operation {cr.operation.kind}</summary>
                     <pre className="code small">{JSON.stringify(cr.operation, null, 2)}</pre>

@@ -1,6 +1,7 @@
 import { evaluate, type Flag, type Segment } from '@wavegate/core';
 import { useCallback, useState } from 'react';
 import { enc } from '../api.js';
+import { ChangesTable } from '../components/changes-table.js';
 import { isNotFound, NotFound } from '../components/not-found.js';
 import { Empty, Loaded } from '../components/states.js';
 import { flagHistory, type HistoryEvent } from '../diff.js';
@@ -113,21 +114,7 @@ export function FlagDetailPage({ flagKey }: { flagKey: string }) {
                     <code>{event.actor}</code>{' '}
                     <time dateTime={event.time}>{event.time.replace('T', ' ').slice(0, 19)}</time>
                   </div>
-                  {changes.length > 0 && (
-                    <table className="diff">
-                      <tbody>
-                        {changes.map((c) => (
-                          <tr key={c.path}>
-                            <th scope="row">
-                              <code>{c.path}</code>
-                            </th>
-                            <td className="before">{c.before === undefined ? '—' : JSON.stringify(c.before)}</td>
-                            <td className="after">{c.after === undefined ? '—' : JSON.stringify(c.after)}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  )}
+                  <ChangesTable changes={changes} />
                 </li>
               ))}
             </ol>
