@@ -1,19 +1,13 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../server/src/main.js';
-import { ManualClock } from '../../server/src/platform/clock.js';
+import type { App } from '../../server/src/main.js';
 import type { Db } from '../../server/src/platform/db.js';
-import { openPgliteDb } from '../../server/src/platform/db-pglite.js';
-import { createMetrics } from '../../server/src/platform/metrics.js';
-import { migrate } from '../../server/src/platform/migrate.js';
-import { buildIfStale } from './build-if-stale.js';
+import { type AdminCall, launchChromium, signIn as signInAs, startTestServer } from './harness.js';
 
 // Accessibility in Debian's Chromium against a real server in this process: axe-core (injected from npm) over the
 // main pages at desktop and phone width, then what each role may do (read-only states), the sign-in rate limit's
 // message and a flag that does not exist.
-const CHROMIUM = '/usr/bin/chromium';
 const AXE = createRequire(import.meta.url).resolve('axe-core');
 const VIEWPORTS = [
   { width: 1280, height: 800 },
@@ -31,29 +25,10 @@ let db: Db;
 let built: App;
 let url: string;
 let browser: Browser;
-let token: string;
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBeLessThan(300);
-  return text === '' ? undefined : JSON.parse(text);
-}
+let admin: AdminCall;
 
-async function signIn(login: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${url}/`);
-  await page.getByLabel('Login name').fill(login);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Flags' }).waitFor();
-  return page;
-}
+const signIn = (login: string, password: string) => signInAs(browser, url, login, password);
 
 /** The page's axe violations of impact serious or critical, one line each (rule, help, the elements). */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -102,28 +77,15 @@ const PAGES: { name: string; path: string; ready(page: Page): Promise<void> }[] 
 ];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium`);
-  buildIfStale();
-  db = await openPgliteDb();
-  await migrate(db);
-  built = await createApp({
-    db,
-    clock: new ManualClock(new Date('2026-03-01T00:00:00.000Z')),
-    metrics: createMetrics({ processDefaults: false }),
-    releaseLoop: false,
-    notifications: { run: false },
-    // Every sign-in here comes from 127.0.0.1 on a clock that does not move: the per-process buckets are opened up,
-    // so the limit a test meets is the shared one (10 failures per login name in 15 minutes).
-    users: {
-      adminPassword: 'admin-password-1',
-      loginLimits: {
-        perIp: { capacity: 1000, refillPerSecond: 1 },
-        perLogin: { capacity: 1000, refillPerSecond: 1 },
-      },
+  // Every sign-in here comes from 127.0.0.1 on a clock that does not move: the per-process buckets are opened up,
+  // so the limit a test meets is the shared one (10 failures per login name in 15 minutes).
+  ({ db, built, url, admin } = await startTestServer({
+    adminPassword: 'admin-password-1',
+    loginLimits: {
+      perIp: { capacity: 1000, refillPerSecond: 1 },
+      perLogin: { capacity: 1000, refillPerSecond: 1 },
     },
-  });
-  url = await built.app.listen({ port: 0, host: '127.0.0.1' });
-  token = built.firstAdminToken ?? '';
+  }));
   await admin('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' });
   await admin('POST', '/api/v1/projects/shop/environments', { key: 'production' });
   await admin('POST', '/api/v1/projects/shop/environments', { key: 'eu-production', protected: true });
@@ -172,10 +134,7 @@ beforeAll(async () => {
     config: { enabled: true, rules: [], serve: { variant: 'on' }, offVariant: 'off' },
   });
   await admin('POST', '/api/v1/users', { login: 'vera', password: 'vera-password-1', role: 'viewer' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

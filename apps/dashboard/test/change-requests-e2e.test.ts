@@ -1,61 +1,23 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../server/src/main.js';
-import { ManualClock } from '../../server/src/platform/clock.js';
+import type { App } from '../../server/src/main.js';
 import type { Db } from '../../server/src/platform/db.js';
-import { openPgliteDb } from '../../server/src/platform/db-pglite.js';
-import { createMetrics } from '../../server/src/platform/metrics.js';
-import { migrate } from '../../server/src/platform/migrate.js';
-import { buildIfStale } from './build-if-stale.js';
+import { type AdminCall, launchChromium, signIn as signInAs, startTestServer } from './harness.js';
 
 // Two people in two Chromium contexts against a real server: a release action in a protected environment goes
 // propose (alice) → approve (bob) → apply (alice); pausing it afterwards is applied at once.
-const CHROMIUM = '/usr/bin/chromium';
 
 let db: Db;
 let built: App;
 let url: string;
 let browser: Browser;
-let token: string;
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBeLessThan(300);
-  return text === '' ? undefined : JSON.parse(text);
-}
+let admin: AdminCall;
 
-async function signIn(login: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${url}/`);
-  await page.getByLabel('Login name').fill(login);
-  await page.getByLabel('Password').fill(`${login}-password-1`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Flags' }).waitFor();
-  return page;
-}
+const signIn = (login: string) => signInAs(browser, url, login, `${login}-password-1`);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium`);
-  buildIfStale();
-  db = await openPgliteDb();
-  await migrate(db);
-  built = await createApp({
-    db,
-    clock: new ManualClock(new Date('2026-03-01T00:00:00.000Z')),
-    metrics: createMetrics({ processDefaults: false }),
-    releaseLoop: false,
-    notifications: { run: false },
-    users: { adminPassword: 'admin-password-1' },
-  });
-  url = await built.app.listen({ port: 0, host: '127.0.0.1' });
-  token = built.firstAdminToken ?? '';
+  ({ db, built, url, admin } = await startTestServer({ adminPassword: 'admin-password-1' }));
   // The admin token is exempt from change requests (automation): it sets the scene.
   await admin('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' });
   await admin('POST', '/api/v1/projects/shop/environments', { key: 'production', protected: true });
@@ -81,10 +43,7 @@ beforeAll(async () => {
   for (const login of ['alice', 'bob']) {
     await admin('POST', '/api/v1/users', { login, password: `${login}-password-1`, role: 'editor' });
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,19 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../server/src/main.js';
+import type { App } from '../../server/src/main.js';
 import { batch, series } from '../../server/src/modules/metrics/metrics.fixtures.js';
 import { ManualClock } from '../../server/src/platform/clock.js';
 import type { Db } from '../../server/src/platform/db.js';
-import { openPgliteDb } from '../../server/src/platform/db-pglite.js';
-import { createMetrics } from '../../server/src/platform/metrics.js';
-import { migrate } from '../../server/src/platform/migrate.js';
-import { buildIfStale } from './build-if-stale.js';
+import { type AdminCall, launchChromium, startTestServer } from './harness.js';
 
 // End to end in Debian's Chromium (never a downloaded browser) against a real server in this process. The server
 // runs on a manual clock and the release loop is run by hand, so the release advances when the test says so.
-const CHROMIUM = '/usr/bin/chromium';
 // The committed screenshots (docs/screenshots) are rewritten only on purpose, with UPDATE_SCREENSHOTS=1
 // (docs/dashboard.md); any other run writes them to the gitignored test/.screenshots, leaving the tree clean.
 const SHOTS = fileURLToPath(
@@ -30,20 +26,10 @@ let built: App;
 let url: string;
 let browser: Browser;
 let page: Page;
-let adminToken: string;
 let clientToken: string;
 const clock = new ManualClock(new Date(T0));
 
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBeLessThan(300);
-  return text === '' ? undefined : JSON.parse(text);
-}
+let admin: AdminCall;
 
 /** One healthy 10 s window of SDK metrics for both arms (error rate 1% in each). */
 async function report(start: number) {
@@ -64,22 +50,8 @@ async function report(start: number) {
 const shot = (name: string) => page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: false });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/ci-packages.sh)`);
-  buildIfStale();
   mkdirSync(SHOTS, { recursive: true });
-  db = await openPgliteDb();
-  await migrate(db);
-  built = await createApp({
-    db,
-    clock,
-    metrics: createMetrics({ processDefaults: false }),
-    releaseLoop: false,
-    notifications: { run: false },
-    users: { adminPassword: PASSWORD },
-  });
-  url = await built.app.listen({ port: 0, host: '127.0.0.1' });
-  adminToken = built.firstAdminToken ?? '';
+  ({ db, built, url, admin } = await startTestServer({ adminPassword: PASSWORD }, clock));
   await admin('POST', '/api/v1/projects', { key: 'shop', name: 'Shop' });
   await admin('POST', '/api/v1/projects/shop/environments', { key: 'development' });
   await admin('POST', '/api/v1/projects/shop/environments', { key: 'production' });
@@ -87,10 +59,7 @@ beforeAll(async () => {
   clientToken = (
     await admin('POST', '/api/v1/tokens', { kind: 'client', name: 'e2e', project: 'shop', environment: 'production' })
   ).secret;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(10_000);
 }, 60_000);
