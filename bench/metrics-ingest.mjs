@@ -26,11 +26,17 @@ const { values: args } = parseArgs({
     db: { type: 'string', default: 'pglite' },
     buffered: { type: 'boolean', default: false },
     client: { type: 'string', default: 'raw' },
+    // Server processes on the one PostgreSQL database (replicas behind a round-robin balancer); PGlite: 1 only.
+    replicas: { type: 'string', default: '1' },
     // Another build of the server (an A/B against an older commit): path to its dist/main.js.
     'server-main': { type: 'string' },
   },
 });
 const total = Number(args.batches);
+const replicas = Number(args.replicas);
+if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error('--replicas must be 1 to 8');
+if (replicas > 1 && args.db !== 'postgres') throw new Error('--replicas above 1 needs --db postgres');
+if (replicas > 1 && args.client !== 'raw') throw new Error('--replicas above 1 needs --client raw');
 const ADMIN = 'wg_admin_benchbenchbenchbenchbenchbenchbenchbench0123';
 const deadline = setTimeout(() => {
   console.error('metrics-ingest: deadline (5 min) passed, stopping');
@@ -44,9 +50,13 @@ const env = {
   BENCH_METRICS_DATABASE_URL:
     args.db === 'postgres' ? await ensureDatabase('wavegate_bench_metrics', { fresh: true }) : '',
 };
-const server = await startChild(fileURLToPath(new URL('./lib/metrics-server-child.mjs', import.meta.url)), env, {
-  label: 'wavegate (metrics)',
-});
+const childScript = fileURLToPath(new URL('./lib/metrics-server-child.mjs', import.meta.url));
+// One after another: the first migrates the fresh database, the others find it ready.
+const servers = [];
+for (let i = 0; i < replicas; i++) {
+  servers.push(await startChild(childScript, env, { label: `wavegate (metrics) ${i + 1}/${replicas}` }));
+}
+const server = servers[0];
 try {
   const admin = { authorization: `Bearer ${ADMIN}` };
   await call(`${server.url}/api/v1/projects`, {
@@ -82,11 +92,13 @@ try {
   const evaluationsPerBatch = 4 * 100;
   const body = bodyTemplate(start);
   const load0 = loadavg()[0];
-  const cpu0 = cpuSeconds(server.pid);
+  const serversCpu = () => servers.reduce((s, x) => s + cpuSeconds(x.pid), 0);
+  const cpu0 = serversCpu();
   const t0 = process.hrtime.bigint();
-  const run = await generate(`${server.url}/api/client/metrics`, token, body);
+  const urls = servers.map((s) => `${s.url}/api/client/metrics`);
+  const run = await generate(urls.length === 1 ? urls[0] : urls, token, body);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const serverCpuS = cpuSeconds(server.pid) - cpu0;
+  const serverCpuS = serversCpu() - cpu0;
   const ok = run.accepted;
 
   const counted = await exposures(server.url, admin, start);
@@ -96,6 +108,7 @@ try {
         db: args.db,
         mode: args.buffered ? 'buffered (1 s flush)' : 'write-through (group commit)',
         client: args.client,
+        replicas,
         batches: total,
         accepted: ok,
         statuses: run.statuses,
@@ -103,7 +116,7 @@ try {
         connections: Number(args.connections),
         seconds: Number(seconds.toFixed(2)),
         batchesPerSecond: Math.round(ok / seconds),
-        // The server's own CPU per batch: what the machine's load (other processes) cannot inflate.
+        // The server's own CPU per batch (all replicas together): what the machine's load cannot inflate.
         serverCpuMsPerBatch: Number(((serverCpuS * 1000) / ok).toFixed(3)),
         batchesPerServerCpuSecond: Math.round(ok / serverCpuS),
         // The load generator's own CPU (this process), on the same two cores as the server.
@@ -118,7 +131,7 @@ try {
     ),
   );
 } finally {
-  await stopChild(server.child);
+  for (const s of servers) await stopChild(s.child);
   clearTimeout(deadline);
 }
 

@@ -9,13 +9,15 @@ import { connect } from 'node:net';
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 /**
- * Posts `total` bodies made by `body(batchId)` to `url` (http://host:port/path). Resolves with counts per status,
+ * Posts `total` bodies made by `body(batchId)` to `url` (http://host:port/path, or an array of them). Resolves with counts per status,
  * socket errors, the latency distribution (ms) and the generator's own CPU time (ms).
  */
 export function postBatches({ url, headers, body, total, connections }) {
-  const { hostname, port, pathname } = new URL(url);
-  const head = (id, length) =>
-    `POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: keep-alive\r\n` +
+  // Several URLs (replicas of one server): connection c goes to url c mod n, as a round-robin balancer would.
+  const targets = (Array.isArray(url) ? url : [url]).map((u) => new URL(u));
+  const { pathname } = targets[0];
+  const head = (target, id, length) =>
+    `POST ${pathname} HTTP/1.1\r\nHost: ${target.hostname}:${target.port}\r\nConnection: keep-alive\r\n` +
     `${Object.entries(headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('')}Idempotency-Key: ${id}\r\nContent-Length: ${length}\r\n\r\n`;
@@ -41,10 +43,10 @@ export function postBatches({ url, headers, body, total, connections }) {
     const closeOne = () => {
       if (--open === 0) done();
     };
-    for (let c = 0; c < connections; c++) startConnection();
+    for (let c = 0; c < connections; c++) startConnection(targets[c % targets.length]);
 
-    function startConnection() {
-      const socket = connect(Number(port), hostname);
+    function startConnection(target) {
+      const socket = connect(Number(target.port), target.hostname);
       socket.setNoDelay(true);
       let pending = Buffer.alloc(0);
       let sentAt = 0;
@@ -58,7 +60,7 @@ export function postBatches({ url, headers, body, total, connections }) {
         const id = randomUUID();
         const payload = Buffer.from(body(id));
         sentAt = performance.now();
-        socket.write(Buffer.concat([Buffer.from(head(id, payload.length)), payload]));
+        socket.write(Buffer.concat([Buffer.from(head(target, id, payload.length)), payload]));
       };
       socket.once('connect', next);
       socket.on('data', (chunk) => {
