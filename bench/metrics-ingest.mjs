@@ -2,6 +2,7 @@
 //
 //   node bench/metrics-ingest.mjs [--batches 20000] [--connections 50] [--db pglite|postgres] [--buffered]
 //                                 [--client raw|autocannon] [--server-main other/apps/server/dist/main.js]
+//                                 [--replicas 1] [--target wavegate|unleash|both]
 //
 // The built server (apps/server/dist, `npm run build` first) runs in a child process; the load generator (`raw`,
 // the default: bench/lib/metrics-load.mjs, a light keep-alive HTTP/1.1 client; or `autocannon`) posts `--batches`
@@ -11,6 +12,11 @@
 // batch exactly once (exposures summed over the admin API equal what was posted). Bounded: it stops after N
 // batches, and a deadline kills everything. Prints batches/s, the request latency, the server's and the
 // generator's CPU per batch and the load average; asserts nothing about time.
+//
+// `--target unleash` runs the anchor instead (bench/lib/unleash-metrics-target.mjs: the Unleash server on
+// PostgreSQL, N client metrics bodies to POST /api/client/metrics, same generator and connections, its counts read
+// back after its 5 s flush); `both` runs Wavegate then Unleash and prints the ratios. The bodies differ: Unleash's
+// carries only yes/no/variant counts, Wavegate's also distinct units (HLL), latency sketches and a track() metric.
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +24,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { postBatches } from './lib/metrics-load.mjs';
 import { call, cpuSeconds, ensureDatabase, startChild, stopChild } from './lib/server-harness.mjs';
+import { runUnleashIngest } from './lib/unleash-metrics-target.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +37,8 @@ const { values: args } = parseArgs({
     replicas: { type: 'string', default: '1' },
     // Another build of the server (an A/B against an older commit): path to its dist/main.js.
     'server-main': { type: 'string' },
+    // The Unleash server as the anchor, alone or after Wavegate in the same run.
+    target: { type: 'string', default: 'wavegate' },
   },
 });
 const total = Number(args.batches);
@@ -37,102 +46,145 @@ const replicas = Number(args.replicas);
 if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error('--replicas must be 1 to 8');
 if (replicas > 1 && args.db !== 'postgres') throw new Error('--replicas above 1 needs --db postgres');
 if (replicas > 1 && args.client !== 'raw') throw new Error('--replicas above 1 needs --client raw');
-const ADMIN = 'wg_admin_benchbenchbenchbenchbenchbenchbenchbench0123';
-const deadline = setTimeout(() => {
-  console.error('metrics-ingest: deadline (5 min) passed, stopping');
-  process.exit(2);
-}, 300_000);
-
-const env = {
-  BENCH_WAVEGATE_MAIN: args['server-main'] ?? fileURLToPath(new URL('../apps/server/dist/main.js', import.meta.url)),
-  BENCH_WAVEGATE_ADMIN_TOKEN: ADMIN,
-  BENCH_METRICS_BUFFERED: args.buffered ? '1' : '0',
-  BENCH_METRICS_DATABASE_URL:
-    args.db === 'postgres' ? await ensureDatabase('wavegate_bench_metrics', { fresh: true }) : '',
-};
-const childScript = fileURLToPath(new URL('./lib/metrics-server-child.mjs', import.meta.url));
-// One after another: the first migrates the fresh database, the others find it ready.
-const servers = [];
-for (let i = 0; i < replicas; i++) {
-  servers.push(await startChild(childScript, env, { label: `wavegate (metrics) ${i + 1}/${replicas}` }));
+const targets = { wavegate: ['wavegate'], unleash: ['unleash'], both: ['wavegate', 'unleash'] }[args.target];
+if (targets === undefined) throw new Error(`--target must be wavegate, unleash or both, not ${args.target}`);
+if (targets.includes('unleash')) {
+  if (args.db !== 'postgres') throw new Error('--target unleash|both needs --db postgres (Unleash runs on PostgreSQL)');
+  if (args.client !== 'raw') throw new Error('--target unleash|both needs --client raw');
+  if (replicas > 1) throw new Error('--target unleash|both runs one server process per product: --replicas 1');
 }
-const server = servers[0];
+const ADMIN = 'wg_admin_benchbenchbenchbenchbenchbenchbenchbench0123';
+// Server processes alive now: the deadline kills them before it exits.
+const children = new Set();
+const deadline = setTimeout(() => {
+  console.error(`metrics-ingest: deadline (${5 * targets.length} min) passed, stopping`);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(2);
+}, 300_000 * targets.length);
+
+const results = {};
 try {
-  const admin = { authorization: `Bearer ${ADMIN}` };
-  await call(`${server.url}/api/v1/projects`, {
-    method: 'POST',
-    headers: admin,
-    body: { key: 'bench' },
-    expect: [201],
-  });
-  await call(`${server.url}/api/v1/projects/bench/environments`, {
-    method: 'POST',
-    headers: admin,
-    body: { key: 'production' },
-    expect: [201],
-  });
-  for (const key of ['checkout-v2', 'search-v3']) {
-    await call(`${server.url}/api/v1/projects/bench/flags`, {
+  for (const target of targets) {
+    results[target] =
+      target === 'wavegate'
+        ? await runWavegate()
+        : await runUnleashIngest({ total, connections: Number(args.connections), children });
+    console.log(JSON.stringify(results[target], null, 2));
+  }
+  if (targets.length === 2) console.log(JSON.stringify(compare(results.wavegate, results.unleash), null, 2));
+} finally {
+  clearTimeout(deadline);
+}
+
+/** Wavegate's run: its server(s) on a fresh database, the project, flags and client token, then the load. */
+async function runWavegate() {
+  const env = {
+    BENCH_WAVEGATE_MAIN: args['server-main'] ?? fileURLToPath(new URL('../apps/server/dist/main.js', import.meta.url)),
+    BENCH_WAVEGATE_ADMIN_TOKEN: ADMIN,
+    BENCH_METRICS_BUFFERED: args.buffered ? '1' : '0',
+    BENCH_METRICS_DATABASE_URL:
+      args.db === 'postgres' ? await ensureDatabase('wavegate_bench_metrics', { fresh: true }) : '',
+  };
+  const childScript = fileURLToPath(new URL('./lib/metrics-server-child.mjs', import.meta.url));
+  // One after another: the first migrates the fresh database, the others find it ready.
+  const servers = [];
+  for (let i = 0; i < replicas; i++) {
+    servers.push(await startChild(childScript, env, { label: `wavegate (metrics) ${i + 1}/${replicas}` }));
+    children.add(servers[i].child);
+  }
+  const server = servers[0];
+  try {
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    await call(`${server.url}/api/v1/projects`, {
       method: 'POST',
       headers: admin,
-      body: { key, type: 'boolean' },
+      body: { key: 'bench' },
       expect: [201],
     });
-  }
-  const token = (
-    await call(`${server.url}/api/v1/tokens`, {
+    await call(`${server.url}/api/v1/projects/bench/environments`, {
       method: 'POST',
       headers: admin,
-      body: { kind: 'client', name: 'bench', project: 'bench', environment: 'production' },
+      body: { key: 'production' },
       expect: [201],
-    })
-  ).json().secret;
+    });
+    for (const key of ['checkout-v2', 'search-v3']) {
+      await call(`${server.url}/api/v1/projects/bench/flags`, {
+        method: 'POST',
+        headers: admin,
+        body: { key, type: 'boolean' },
+        expect: [201],
+      });
+    }
+    const token = (
+      await call(`${server.url}/api/v1/tokens`, {
+        method: 'POST',
+        headers: admin,
+        body: { kind: 'client', name: 'bench', project: 'bench', environment: 'production' },
+        expect: [201],
+      })
+    ).json().secret;
 
-  const start = Math.floor(Date.now() / 10_000) * 10_000 - 60_000;
-  const evaluationsPerBatch = 4 * 100;
-  const body = bodyTemplate(start);
-  const load0 = loadavg()[0];
-  const serversCpu = () => servers.reduce((s, x) => s + cpuSeconds(x.pid), 0);
-  const cpu0 = serversCpu();
-  const t0 = process.hrtime.bigint();
-  const urls = servers.map((s) => `${s.url}/api/client/metrics`);
-  const run = await generate(urls.length === 1 ? urls[0] : urls, token, body);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const serverCpuS = serversCpu() - cpu0;
-  const ok = run.accepted;
+    const start = Math.floor(Date.now() / 10_000) * 10_000 - 60_000;
+    const evaluationsPerBatch = 4 * 100;
+    const body = bodyTemplate(start);
+    const load0 = loadavg()[0];
+    const serversCpu = () => servers.reduce((s, x) => s + cpuSeconds(x.pid), 0);
+    const cpu0 = serversCpu();
+    const t0 = process.hrtime.bigint();
+    const urls = servers.map((s) => `${s.url}/api/client/metrics`);
+    const run = await generate(urls.length === 1 ? urls[0] : urls, token, body);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const serverCpuS = serversCpu() - cpu0;
+    const ok = run.accepted;
 
-  const counted = await exposures(server.url, admin, start);
-  console.log(
-    JSON.stringify(
-      {
-        db: args.db,
-        mode: args.buffered ? 'buffered (1 s flush)' : 'write-through (group commit)',
-        client: args.client,
-        replicas,
-        batches: total,
-        accepted: ok,
-        statuses: run.statuses,
-        errors: run.errors,
-        connections: Number(args.connections),
-        seconds: Number(seconds.toFixed(2)),
-        batchesPerSecond: Math.round(ok / seconds),
-        // The server's own CPU per batch (all replicas together): what the machine's load cannot inflate.
-        serverCpuMsPerBatch: Number(((serverCpuS * 1000) / ok).toFixed(3)),
-        batchesPerServerCpuSecond: Math.round(ok / serverCpuS),
-        // The load generator's own CPU (this process), on the same two cores as the server.
-        generatorCpuMsPerBatch: Number((run.cpuMs / total).toFixed(3)),
-        latencyMs: run.latencyMs,
-        countedExactlyOnce: counted === ok * evaluationsPerBatch,
-        bodyBytes: Buffer.byteLength(body),
-        loadAverage1m: { start: Number(load0.toFixed(1)), end: Number(loadavg()[0].toFixed(1)) },
-      },
-      null,
-      2,
-    ),
-  );
-} finally {
-  for (const s of servers) await stopChild(s.child);
-  clearTimeout(deadline);
+    const counted = await exposures(server.url, admin, start);
+    return {
+      target: 'wavegate',
+      db: args.db,
+      mode: args.buffered ? 'buffered (1 s flush)' : 'write-through (group commit)',
+      client: args.client,
+      replicas,
+      batches: total,
+      accepted: ok,
+      statuses: run.statuses,
+      errors: run.errors,
+      connections: Number(args.connections),
+      seconds: Number(seconds.toFixed(2)),
+      batchesPerSecond: Math.round(ok / seconds),
+      // The server's own CPU per batch (all replicas together): what the machine's load cannot inflate.
+      serverCpuMsPerBatch: Number(((serverCpuS * 1000) / ok).toFixed(3)),
+      batchesPerServerCpuSecond: Math.round(ok / serverCpuS),
+      // The load generator's own CPU (this process), on the same two cores as the server.
+      generatorCpuMsPerBatch: Number((run.cpuMs / total).toFixed(3)),
+      latencyMs: run.latencyMs,
+      countedExactlyOnce: counted === ok * evaluationsPerBatch,
+      bodyBytes: Buffer.byteLength(body),
+      loadAverage1m: { start: Number(load0.toFixed(1)), end: Number(loadavg()[0].toFixed(1)) },
+    };
+  } finally {
+    for (const s of servers) {
+      await stopChild(s.child);
+      children.delete(s.child);
+    }
+  }
+}
+
+/** Both products in one run: Wavegate ÷ Unleash, with what each body carried. */
+function compare(wavegate, unleash) {
+  const ratio = (a, b) => Number((a / b).toFixed(2));
+  return {
+    comparison: 'Wavegate ÷ Unleash, same run, same generator and connections, both on this PostgreSQL',
+    // Above 1: Wavegate takes more batches per second.
+    batchesPerSecondRatio: ratio(wavegate.batchesPerSecond, unleash.batchesPerSecond),
+    // Below 1: Wavegate spends less server CPU per batch.
+    serverCpuPerBatchRatio: ratio(wavegate.serverCpuMsPerBatch, unleash.serverCpuMsPerBatch),
+    wavegateMode: wavegate.mode,
+    unleashMode: unleash.mode,
+    bodies:
+      `not the same work: Wavegate's body (${wavegate.bodyBytes} B) carries a 10 s window of 4 series with ` +
+      'evaluations, an HLL of distinct units, a 50-request latency sketch and a track() metric, deduplicated by ' +
+      `batch id; Unleash's (${unleash.bodyBytes} B) carries yes/no/variant counts for 2 flags, with no deduplication`,
+  };
 }
 
 /** Posts `total` distinct batches with the chosen client: { accepted, statuses, errors, latencyMs, cpuMs }. */

@@ -1,12 +1,29 @@
 // A light HTTP/1.1 load generator for the metrics ingestion benchmark: `connections` keep-alive TCP connections,
 // one request in flight on each (no pipelining), every request a separate `POST` with its own batch id in the body
 // and in `Idempotency-Key` — what an SDK sends. Requests are written as pre-formatted bytes (the batch id is
-// spliced into a prepared body) and replies are framed by Content-Length, so the generator spends little CPU of
-// the machine it shares with the server. Bounded: it sends exactly `total` requests.
+// spliced into a prepared body) and replies are framed by Content-Length (or by their chunks: the Unleash server
+// sends its empty 202 chunked), so the generator spends little CPU of the machine it shares with the server.
+// Bounded: it sends exactly `total` requests.
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 
 const HEADER_END = Buffer.from('\r\n\r\n');
+const CRLF = Buffer.from('\r\n');
+
+/** Where a chunked body that starts at `at` ends (past its last chunk and trailers), or -1 while incomplete. */
+function chunkedEnd(buffer, at) {
+  for (;;) {
+    const line = buffer.indexOf(CRLF, at);
+    if (line < 0) return -1;
+    const size = Number.parseInt(buffer.toString('latin1', at, line), 16);
+    if (size === 0) {
+      const end = buffer.indexOf(HEADER_END, line);
+      return end < 0 ? -1 : end + 4;
+    }
+    at = line + 2 + size + 2;
+    if (at > buffer.length) return -1;
+  }
+}
 
 /**
  * Posts `total` bodies made by `body(batchId)` to `url` (http://host:port/path, or an array of them). Resolves with counts per status,
@@ -68,13 +85,15 @@ export function postBatches({ url, headers, body, total, connections }) {
         const end = pending.indexOf(HEADER_END);
         if (end < 0) return;
         const headText = pending.toString('latin1', 0, end);
-        const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(headText)?.[1] ?? 0);
-        if (pending.length < end + 4 + length) return;
+        const length = /\r\ncontent-length:\s*(\d+)/i.exec(headText)?.[1];
+        const chunked = length === undefined && /\r\ntransfer-encoding:\s*chunked/i.test(headText);
+        const replyEnd = chunked ? chunkedEnd(pending, end + 4) : end + 4 + Number(length ?? 0);
+        if (replyEnd < 0 || pending.length < replyEnd) return;
         const status = headText.slice(9, 12);
         statuses[status] = (statuses[status] ?? 0) + 1;
         latencies[index] = performance.now() - sentAt;
         finished++;
-        pending = pending.subarray(end + 4 + length);
+        pending = pending.subarray(replyEnd);
         next();
       });
       socket.on('error', () => {

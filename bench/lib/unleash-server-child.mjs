@@ -19,6 +19,11 @@ const unleash = await start({
   logLevel: 'error',
   versionCheck: { enable: false },
   telemetry: false,
+  // The metrics benchmark lifts the per-IP limit on POST /api/client/metrics (6,000 a minute by default), as it
+  // lifts Wavegate's rate limits: all its requests come from 127.0.0.1.
+  ...(process.env.BENCH_UNLEASH_METRICS_PER_MINUTE
+    ? { metricsRateLimiting: { clientMetricsMaxPerMinute: Number(process.env.BENCH_UNLEASH_METRICS_PER_MINUTE) } }
+    : {}),
   authentication: {
     type: 'open-source',
     enableApiToken: true,
