@@ -15,6 +15,7 @@ export { BuiltinMetric, WINDOW_MS } from './metric-bucket.js';
 export type { IngestResult } from './metrics.service.js';
 export { SqlMetricsStore } from './metrics.store.sql.js';
 export { MetricsLimits } from './metrics-batch.schema.js';
+export { FlagSeriesLimits, FlagSeriesName, recordFlagSeries } from './metrics-flag-series.js';
 export type { ArmTotals, CustomTotals, ReleaseTotals, SeriesPoint } from './metrics-query.js';
 
 /** What metrics needs; `catalog` says what is missing (`'project' | 'flag' | 'environment'`) or null. */

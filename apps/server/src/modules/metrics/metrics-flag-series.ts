@@ -1,7 +1,9 @@
+import type { LatencySketch } from '@wavegate/core';
 import { Counter, type Registry } from 'prom-client';
+import { type BucketKey, type BucketMap, type BucketValue, BuiltinMetric } from './metric-bucket.js';
 
 /**
- * Per-flag series on `/metrics`, from the SDK metric batches this replica accepted (`POST /api/client/metrics`):
+ * Per-flag series on `/metrics`, from the SDK metric batches this replica committed (`POST /api/client/metrics`):
  * what Prometheus rules exported by `wavegate export alerts --format prometheus` are written against. Counters
  * only (sum them over replicas in PromQL); a duplicate batch (a retry) is not counted again.
  */
@@ -33,29 +35,9 @@ export const FlagSeriesLimits = {
 
 type Labels = Record<'project' | 'environment' | 'flag' | 'variant', string>;
 
-interface SketchJson {
-  gamma?: number;
-  bins?: Record<string, number>;
-  zeroCount?: number;
-  count?: number;
-  sum?: number;
-}
-
-interface SeriesJson {
-  flag: string;
-  variant: string;
-  evaluations?: number;
-  requests?: { count: number; errors: number; latencyMs?: unknown };
-  metrics?: Record<string, { count: number; sum: number }>;
-}
-
-interface BatchJson {
-  windows?: { series?: SeriesJson[] }[];
-}
-
-/** What is decorated: anything with the metrics service's `ingest`. */
-export interface IngestsBatches {
-  ingest(scope: { project: string; environment: string }, body: never, text?: string): Promise<{ duplicate: boolean }>;
+/** What is decorated: the metrics service, which tells each commit's buckets. */
+export interface CommitsBatches {
+  onCommitted(listener: (buckets: BucketMap) => void): void;
 }
 
 /** Counts not yet handed to prom-client (added at scrape time), per label set. */
@@ -81,29 +63,28 @@ function bucketOf(ms: number): number {
 }
 
 /**
- * Per-flag counts, aggregated in plain numbers as batches are accepted and handed to prom-client once per scrape:
- * a batch costs a few additions instead of ~80 labelled counter increments (each hashing its label object).
+ * Per-flag counts, aggregated in plain numbers as commits land and handed to prom-client once per scrape: a commit
+ * (a group of batches, already merged per bucket) costs a few additions per bucket instead of ~80 labelled counter
+ * increments per batch (each hashing its label object).
  */
 export class FlagSeriesRecorder {
   readonly #deltas = new Map<string, SeriesDelta>();
   #metricSeries = 0;
   #dropped = 0;
   /** Bucket index per sketch bin key, for the last gamma seen (every stored sketch has the same one). */
-  #binBuckets = new Map<string, number>();
+  #binBuckets = new Map<number, number>();
   #gamma = Number.NaN;
 
-  /** Adds one accepted (non-duplicate) batch. */
-  record(scope: { project: string; environment: string }, body: BatchJson): void {
-    for (const window of body.windows ?? []) {
-      for (const s of window.series ?? []) {
-        const delta = this.#delta(scope, s);
-        if (delta !== undefined) this.#add(delta, s);
-      }
+  /** Adds the buckets of one commit (its new batches only). */
+  record(buckets: BucketMap): void {
+    for (const b of buckets.entries.values()) {
+      const delta = this.#delta(b.key);
+      if (delta !== undefined) this.#add(delta, b.key.metric, b.value);
     }
   }
 
-  #delta(scope: { project: string; environment: string }, s: SeriesJson): SeriesDelta | undefined {
-    const key = `${scope.project}\u0000${scope.environment}\u0000${s.flag}\u0000${s.variant}`;
+  #delta(k: BucketKey): SeriesDelta | undefined {
+    const key = `${k.project}\u0000${k.environment}\u0000${k.flag}\u0000${k.variant}`;
     let delta = this.#deltas.get(key);
     if (delta !== undefined) return delta;
     if (this.#deltas.size >= FlagSeriesLimits.series) {
@@ -111,7 +92,7 @@ export class FlagSeriesRecorder {
       return undefined;
     }
     delta = {
-      labels: { project: scope.project, environment: scope.environment, flag: s.flag, variant: s.variant },
+      labels: { project: k.project, environment: k.environment, flag: k.flag, variant: k.variant },
       evaluations: 0,
       requests: 0,
       errors: 0,
@@ -124,54 +105,49 @@ export class FlagSeriesRecorder {
     return delta;
   }
 
-  #add(delta: SeriesDelta, s: SeriesJson): void {
-    delta.evaluations += s.evaluations ?? 0;
-    if (s.requests !== undefined) {
-      delta.requests += s.requests.count;
-      delta.errors += s.requests.errors;
-      const sketch = s.requests.latencyMs as SketchJson | undefined;
-      if (sketch !== undefined && (sketch.count ?? 0) > 0) this.#addSketch(delta, sketch);
+  #add(delta: SeriesDelta, metric: string, v: BucketValue): void {
+    if (metric === BuiltinMetric.exposures) {
+      delta.evaluations += v.count;
+      return;
     }
-    if (s.metrics === undefined) return;
-    for (const name in s.metrics) {
-      const t = s.metrics[name]!;
-      let m = delta.metrics.get(name);
-      if (m === undefined) {
-        if (this.#metricSeries >= FlagSeriesLimits.metricSeries) {
-          this.#dropped++;
-          continue;
-        }
-        m = { count: 0, sum: 0 };
-        delta.metrics.set(name, m);
-        this.#metricSeries++;
+    if (metric === BuiltinMetric.requests) {
+      delta.requests += v.count;
+      delta.errors += v.errors;
+      if (v.latency !== null && v.latency.count > 0) this.#addSketch(delta, v.latency);
+      return;
+    }
+    let m = delta.metrics.get(metric);
+    if (m === undefined) {
+      if (this.#metricSeries >= FlagSeriesLimits.metricSeries) {
+        this.#dropped++;
+        return;
       }
-      m.count += t.count;
-      if (t.sum > 0) m.sum += t.sum;
+      m = { count: 0, sum: 0 };
+      delta.metrics.set(metric, m);
+      this.#metricSeries++;
     }
+    m.count += v.count;
+    // A counter never decreases: a commit whose values sum below zero adds nothing to the sum.
+    if (v.sum > 0) m.sum += v.sum;
   }
 
   // Each bin counted at its representative value, 2γ^k / (1 + γ).
-  #addSketch(delta: SeriesDelta, sketch: SketchJson): void {
-    const gamma = sketch.gamma ?? 1.02;
-    if (gamma !== this.#gamma) {
-      this.#gamma = gamma;
+  #addSketch(delta: SeriesDelta, sketch: LatencySketch): void {
+    if (sketch.gamma !== this.#gamma) {
+      this.#gamma = sketch.gamma;
       this.#binBuckets = new Map();
     }
-    delta.buckets[0]! += sketch.zeroCount ?? 0;
-    const bins = sketch.bins ?? {};
-    // Object.keys: bin indexes are element keys, which for…in enumerates about twice as slowly.
-    const keys = Object.keys(bins);
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]!;
-      let i = this.#binBuckets.get(key);
+    delta.buckets[0]! += sketch.zeroCount;
+    for (const [index, count] of sketch.bins) {
+      let i = this.#binBuckets.get(index);
       if (i === undefined) {
-        i = bucketOf((2 * gamma ** Number(key)) / (1 + gamma));
-        if (this.#binBuckets.size < 10_000) this.#binBuckets.set(key, i);
+        i = bucketOf(sketch.bucketValue(index));
+        if (this.#binBuckets.size < 10_000) this.#binBuckets.set(index, i);
       }
-      delta.buckets[i]! += bins[key]!;
+      delta.buckets[i]! += count;
     }
-    delta.latencyCount += sketch.count ?? 0;
-    delta.latencySumSeconds += (sketch.sum ?? 0) / 1000;
+    delta.latencyCount += sketch.count;
+    delta.latencySumSeconds += sketch.sum / 1000;
   }
 
   /** Hands the counts gathered since the last call to the counters (idempotent when nothing new came). */
@@ -207,8 +183,8 @@ export class FlagSeriesRecorder {
 
 type FlagCounters = Record<Exclude<keyof typeof FlagSeriesName, 'latencyBucket'> | 'bucket', Counter<string>>;
 
-/** Registers the per-flag counters and counts every non-duplicate batch `service.ingest` accepts. */
-export function recordFlagSeries(service: IngestsBatches, registry: Registry): FlagSeriesRecorder {
+/** Registers the per-flag counters and counts what every commit of the metrics service merged. */
+export function recordFlagSeries(service: CommitsBatches, registry: Registry): FlagSeriesRecorder {
   const recorder = new FlagSeriesRecorder();
   // Every counter drains the recorder when scraped (the first one of a scrape does the work for all).
   let counters: FlagCounters | undefined;
@@ -242,11 +218,6 @@ export function recordFlagSeries(service: IngestsBatches, registry: Registry): F
       [],
     ),
   };
-  const original = service.ingest.bind(service);
-  service.ingest = (async (scope: { project: string; environment: string }, body: never, text?: string) => {
-    const result = await original(scope, body, text);
-    if (!result.duplicate) recorder.record(scope, body as BatchJson);
-    return result;
-  }) as IngestsBatches['ingest'];
+  service.onCommitted((buckets) => recorder.record(buckets));
   return recorder;
 }

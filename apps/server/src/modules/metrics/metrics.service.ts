@@ -48,6 +48,13 @@ const HOUR_MS = 3_600_000;
 
 type Reparse = (text: string, scope: { project: string; environment: string }, receivedMs: number) => BucketMap;
 
+/**
+ * Told the buckets of each committed group: the sum of its new batches (a retried batch id adds nothing). Called
+ * once per commit, not per batch, so that what it does costs little per batch. Must not throw and must not keep
+ * or change `buckets`.
+ */
+export type CommittedListener = (buckets: BucketMap) => void;
+
 /** Ingestion: validates batches, de-duplicates them by batch id, and commits them to the store in groups. */
 export class MetricsService {
   readonly writeThrough: boolean;
@@ -61,6 +68,7 @@ export class MetricsService {
   #timer: ReturnType<typeof setInterval> | undefined;
   #lastPurge = 0;
   #flushScheduled = false;
+  readonly #listeners: CommittedListener[] = [];
 
   constructor(options: MetricsServiceOptions) {
     this.#options = options;
@@ -73,6 +81,11 @@ export class MetricsService {
       }, options.flushIntervalMs ?? 1000);
       this.#timer.unref();
     }
+  }
+
+  /** Calls `listener` after each commit with what it merged (see {@link CommittedListener}). */
+  onCommitted(listener: CommittedListener): void {
+    this.#listeners.push(listener);
   }
 
   /** Batches waiting for a commit. */
@@ -176,6 +189,7 @@ export class MetricsService {
     try {
       const fresh = await this.#store.commit(group.batches, this.#clock.now(), group.merged);
       this.#settle(group);
+      this.#notify(group, fresh);
       group.resolve(fresh);
     } catch (error) {
       if (this.writeThrough) {
@@ -191,6 +205,23 @@ export class MetricsService {
       for (const b of group.batches) this.#pendingRefs.set(batchRef(b), this.#group);
       group.resolve(new Set());
       throw error;
+    }
+  }
+
+  #notify(group: Group, fresh: Set<string>): void {
+    if (this.#listeners.length === 0 || fresh.size === 0) return;
+    let merged = group.merged;
+    if (fresh.size !== group.batches.length) {
+      // A retry of a committed batch was in the group (rare): the new batches only, as the store merged them.
+      merged = new BucketMap();
+      for (const b of group.batches) if (fresh.has(batchRef(b))) merged.addAll(b.buckets);
+    }
+    for (const listener of this.#listeners) {
+      try {
+        listener(merged);
+      } catch (error) {
+        this.#options.onFlushError?.(error);
+      }
     }
   }
 

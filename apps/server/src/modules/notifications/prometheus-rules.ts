@@ -1,4 +1,4 @@
-import { FlagSeriesName } from '../../platform/metrics-flags.js';
+import { FlagSeriesName } from '../metrics/index.js';
 
 /** The fields of an alert rule (docs/alerting.md, `alerts:`) the export reads. */
 export interface ExportableRule {
@@ -125,7 +125,7 @@ const CMP: Record<string, string> = { '>': '>', '>=': '>=', '<': '<', '<=': '<='
 
 /**
  * Prometheus alerting rules for a project's alert rules: built-in queries written against the per-flag series of
- * `/metrics` (platform/metrics-flags.ts, latency in ms as the rules use it), PromQL queries as they are. Disabled
+ * `/metrics` (modules/metrics/metrics-flag-series.ts, latency in ms as the rules use it), PromQL queries as they are. Disabled
  * rules and queries that have no series are skipped, with the reason.
  */
 export function toPrometheusRules(
