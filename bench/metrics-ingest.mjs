@@ -2,7 +2,7 @@
 //
 //   node bench/metrics-ingest.mjs [--batches 20000] [--connections 50] [--db pglite|postgres] [--buffered]
 //                                 [--client raw|autocannon] [--server-main other/apps/server/dist/main.js]
-//                                 [--replicas 1] [--target wavegate|unleash|both]
+//                                 [--replicas 1] [--target wavegate|unleash|both] [--warmup 10000]
 //
 // The built server (apps/server/dist, `npm run build` first) runs in a child process; the load generator (`raw`,
 // the default: bench/lib/metrics-load.mjs, a light keep-alive HTTP/1.1 client; or `autocannon`) posts `--batches`
@@ -11,7 +11,9 @@
 // loopback with `--connections` concurrent keep-alive connections, then checks that the server counted every
 // batch exactly once (exposures summed over the admin API equal what was posted). Bounded: it stops after N
 // batches, and a deadline kills everything. Prints batches/s, the request latency, the server's and the
-// generator's CPU per batch and the load average; asserts nothing about time.
+// generator's CPU per batch and the load average; asserts nothing about time. First `--warmup` batches (default
+// 10,000; 0 for none) are posted the same way and left out of every figure (but not of the exactly-once check): a
+// server runs for days, and the first seconds of a fresh process (code not yet optimised by V8) are not its speed.
 //
 // `--target unleash` runs the anchor instead (bench/lib/unleash-metrics-target.mjs: the Unleash server on
 // PostgreSQL, N client metrics bodies to POST /api/client/metrics, same generator and connections, its counts read
@@ -29,6 +31,7 @@ import { runUnleashIngest } from './lib/unleash-metrics-target.mjs';
 const { values: args } = parseArgs({
   options: {
     batches: { type: 'string', default: '20000' },
+    warmup: { type: 'string', default: '10000' },
     connections: { type: 'string', default: '50' },
     db: { type: 'string', default: 'pglite' },
     buffered: { type: 'boolean', default: false },
@@ -42,6 +45,8 @@ const { values: args } = parseArgs({
   },
 });
 const total = Number(args.batches);
+const warmup = Number(args.warmup);
+if (!Number.isInteger(warmup) || warmup < 0) throw new Error('--warmup must be a whole number of batches');
 const replicas = Number(args.replicas);
 if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error('--replicas must be 1 to 8');
 if (replicas > 1 && args.db !== 'postgres') throw new Error('--replicas above 1 needs --db postgres');
@@ -68,7 +73,7 @@ try {
     results[target] =
       target === 'wavegate'
         ? await runWavegate()
-        : await runUnleashIngest({ total, connections: Number(args.connections), children });
+        : await runUnleashIngest({ total, warmup, connections: Number(args.connections), children });
     console.log(JSON.stringify(results[target], null, 2));
   }
   if (targets.length === 2) console.log(JSON.stringify(compare(results.wavegate, results.unleash), null, 2));
@@ -127,12 +132,14 @@ async function runWavegate() {
     const start = Math.floor(Date.now() / 10_000) * 10_000 - 60_000;
     const evaluationsPerBatch = 4 * 100;
     const body = bodyTemplate(start);
+    const urls = servers.map((s) => `${s.url}/api/client/metrics`);
+    const url = urls.length === 1 ? urls[0] : urls;
+    const warm = warmup > 0 ? await generate(url, token, body, warmup) : { accepted: 0 };
     const load0 = loadavg()[0];
     const serversCpu = () => servers.reduce((s, x) => s + cpuSeconds(x.pid), 0);
     const cpu0 = serversCpu();
     const t0 = process.hrtime.bigint();
-    const urls = servers.map((s) => `${s.url}/api/client/metrics`);
-    const run = await generate(urls.length === 1 ? urls[0] : urls, token, body);
+    const run = await generate(url, token, body, total);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const serverCpuS = serversCpu() - cpu0;
     const ok = run.accepted;
@@ -145,6 +152,7 @@ async function runWavegate() {
       client: args.client,
       replicas,
       batches: total,
+      warmup: { batches: warmup, accepted: warm.accepted },
       accepted: ok,
       statuses: run.statuses,
       errors: run.errors,
@@ -157,7 +165,8 @@ async function runWavegate() {
       // The load generator's own CPU (this process), on the same two cores as the server.
       generatorCpuMsPerBatch: Number((run.cpuMs / total).toFixed(3)),
       latencyMs: run.latencyMs,
-      countedExactlyOnce: counted === ok * evaluationsPerBatch,
+      // Warm-up and measured batches together.
+      countedExactlyOnce: counted === (warm.accepted + ok) * evaluationsPerBatch,
       bodyBytes: Buffer.byteLength(body),
       loadAverage1m: { start: Number(load0.toFixed(1)), end: Number(loadavg()[0].toFixed(1)) },
     };
@@ -187,8 +196,8 @@ function compare(wavegate, unleash) {
   };
 }
 
-/** Posts `total` distinct batches with the chosen client: { accepted, statuses, errors, latencyMs, cpuMs }. */
-async function generate(url, token, body) {
+/** Posts `count` distinct batches with the chosen client: { accepted, statuses, errors, latencyMs, cpuMs }. */
+async function generate(url, token, body, count) {
   const connections = Number(args.connections);
   const withId = (id) => body.replace('"BATCH_ID"', JSON.stringify(id));
   if (args.client === 'raw') {
@@ -196,7 +205,7 @@ async function generate(url, token, body) {
       url,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: withId,
-      total,
+      total: count,
       connections,
     });
     const accepted = Object.entries(run.statuses).reduce((n, [s, c]) => n + (s.startsWith('2') ? c : 0), 0);
@@ -207,7 +216,7 @@ async function generate(url, token, body) {
   const result = await autocannon({
     url,
     connections,
-    amount: total,
+    amount: count,
     requests: [
       {
         method: 'POST',
