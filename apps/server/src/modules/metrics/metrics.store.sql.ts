@@ -4,11 +4,20 @@ import { type Arm, type Bucket, BucketMap, type BucketValue, bucketId, mergeValu
 import { type BucketQuery, batchRef, type MetricsStore, type PendingBatch } from './metrics.store.js';
 
 const KEY_COLUMNS = 'project, environment, flag, window_start, variant, arm, metric';
-const KEY_UNNEST =
-  'unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) ' +
-  `AS k(${KEY_COLUMNS})`;
+const KEY_ARRAYS = 'unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[])';
+const KEY_UNNEST = `${KEY_ARRAYS} AS k(${KEY_COLUMNS})`;
+const KEY_UNNEST_ORD = `${KEY_ARRAYS} WITH ORDINALITY AS k(${KEY_COLUMNS}, ord)`;
 
-interface BucketRow {
+interface ValueRow {
+  count: unknown;
+  errors: unknown;
+  sum: unknown;
+  sum_squares: unknown;
+  units: Uint8Array | null;
+  latency: unknown;
+}
+
+interface BucketRow extends ValueRow {
   project: string;
   environment: string;
   flag: string;
@@ -16,12 +25,6 @@ interface BucketRow {
   variant: string;
   arm: Arm;
   metric: string;
-  count: unknown;
-  errors: unknown;
-  sum: unknown;
-  sum_squares: unknown;
-  units: Uint8Array | null;
-  latency: unknown;
 }
 
 /** The metrics store on PostgreSQL or PGlite (same SQL). Merging happens in JS under row locks. */
@@ -71,15 +74,38 @@ export class SqlMetricsStore implements MetricsStore {
 }
 
 async function recordBatchIds(tx: Queryable, batches: readonly PendingBatch[], at: Date): Promise<Set<string>> {
-  const res = await tx.query<{ project: string; environment: string; batch_id: string }>(
-    `INSERT INTO metric_batches (project, environment, batch_id, received_at)
-       SELECT p, e, b, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(p, e, b)
-     ON CONFLICT DO NOTHING RETURNING project, environment, batch_id`,
-    [batches.map((b) => b.project), batches.map((b) => b.environment), batches.map((b) => b.batchId), at.toISOString()],
+  // One row back: how many ids were new, and which only when some were not (a retry of a committed batch).
+  const res = await tx.query<{
+    n: number;
+    projects: string[] | null;
+    environments: string[] | null;
+    ids: string[] | null;
+  }>(
+    `WITH ins AS (
+       INSERT INTO metric_batches (project, environment, batch_id, received_at)
+         SELECT p, e, b, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(p, e, b)
+       ON CONFLICT DO NOTHING RETURNING project, environment, batch_id)
+     SELECT count(*)::int AS n,
+            CASE WHEN count(*) < $5 THEN array_agg(project) END AS projects,
+            CASE WHEN count(*) < $5 THEN array_agg(environment) END AS environments,
+            CASE WHEN count(*) < $5 THEN array_agg(batch_id) END AS ids
+       FROM ins`,
+    [
+      batches.map((b) => b.project),
+      batches.map((b) => b.environment),
+      batches.map((b) => b.batchId),
+      at.toISOString(),
+      batches.length,
+    ],
   );
-  return new Set(
-    res.rows.map((r) => batchRef({ project: r.project, environment: r.environment, batchId: r.batch_id })),
-  );
+  const row = res.rows[0]!;
+  const n = toNumber(row.n);
+  if (n === batches.length) return new Set(batches.map(batchRef));
+  const fresh = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    fresh.add(batchRef({ project: row.projects![i]!, environment: row.environments![i]!, batchId: row.ids![i]! }));
+  }
+  return fresh;
 }
 
 // Placeholder rows first (so that every row exists and can be locked), then lock in key order, merge, write back.
@@ -91,21 +117,22 @@ async function mergeBuckets(tx: Queryable, buckets: Bucket[], at: Date): Promise
      ON CONFLICT DO NOTHING`,
     [...keys, at.toISOString()],
   );
-  const existing = await tx.query<BucketRow>(
-    `SELECT b.* FROM metric_buckets b JOIN ${KEY_UNNEST} USING (${KEY_COLUMNS})
+  // Each row comes back with its position in `buckets` (the keys are not read back).
+  const existing = await tx.query<ValueRow & { ord: unknown }>(
+    `SELECT k.ord, b.count, b.errors, b.sum, b.sum_squares, b.units, b.latency
+       FROM metric_buckets b JOIN ${KEY_UNNEST_ORD} USING (${KEY_COLUMNS})
      ORDER BY b.project, b.environment, b.flag, b.window_start, b.variant, b.arm, b.metric FOR UPDATE OF b`,
     keys,
   );
-  const current = new Map<string, BucketValue>();
+  const values: BucketValue[] = new Array(buckets.length);
   for (const row of existing.rows) {
-    const b = toBucket(row);
-    current.set(bucketId(b.key), b.value);
+    const i = toNumber(row.ord) - 1;
+    const v = toValue(row);
+    mergeValue(v, buckets[i]!.value);
+    values[i] = v;
   }
-  const values = buckets.map((b) => {
-    const v = current.get(bucketId(b.key))!;
-    mergeValue(v, b.value);
-    return v;
-  });
+  if (existing.rows.length !== buckets.length)
+    throw new Error('metric bucket rows missing after the placeholder insert');
   await tx.query(
     `UPDATE metric_buckets b SET count = u.count, errors = u.errors, sum = u.sum, sum_squares = u.sum_squares,
        units = decode(u.units, 'base64'), latency = u.latency::jsonb, updated_at = $13
@@ -143,7 +170,7 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function toBucket(r: BucketRow): Bucket {
+function toValue(r: ValueRow): BucketValue {
   const value: BucketValue = {
     count: toNumber(r.count),
     errors: toNumber(r.errors),
@@ -156,6 +183,10 @@ function toBucket(r: BucketRow): Bucket {
     const parsed = parseSketch(typeof r.latency === 'string' ? JSON.parse(r.latency) : r.latency);
     if (parsed.ok) value.latency = parsed.sketch;
   }
+  return value;
+}
+
+function toBucket(r: BucketRow): Bucket {
   return {
     key: {
       project: r.project,
@@ -166,6 +197,6 @@ function toBucket(r: BucketRow): Bucket {
       arm: r.arm,
       metric: r.metric,
     },
-    value,
+    value: toValue(r),
   };
 }
