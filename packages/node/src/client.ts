@@ -171,7 +171,12 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     try {
       const r = entry.flag.evaluate(context);
       if (r.reason === 'ERROR') return defaultValue;
-      if (this.metrics !== undefined) this.metrics.exposure(entry, r, context);
+      const metrics = this.metrics;
+      if (metrics !== undefined) {
+        // The recorder's fast counter, inline: most evaluations of a flag return the same shared result.
+        if (entry.fastResult === r) entry.fastCount++;
+        else metrics.exposure(entry, r, context);
+      }
       return r.value as boolean;
     } catch {
       return defaultValue;
@@ -285,7 +290,11 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     try {
       const r = entry.flag.evaluate(context);
       if (r.reason === 'ERROR') return def;
-      if (this.metrics !== undefined) this.metrics.exposure(entry, r, context);
+      const metrics = this.metrics;
+      if (metrics !== undefined) {
+        if (entry.fastResult === r) entry.fastCount++;
+        else metrics.exposure(entry, r, context);
+      }
       return r.value as T;
     } catch {
       return def;

@@ -13,20 +13,35 @@ import {
 /**
  * What the metrics recorder keeps per flag to count exposures without lookups: the results this flag returned
  * in the current window (core results are shared, frozen objects, so identity names flag × variant × arm) and
- * the counter slot of each. `generation` tells a slot list of an older window from the current one.
+ * the counter slot of each. The recorder clears it when the window closes.
  */
 export class ExposureSlots {
-  generation = -1;
   readonly results: EvaluationResult[] = [];
   readonly slots: unknown[] = [];
-  /** The last result counted and its slot: a flag that serves one outcome skips the list. */
+  /** The last result looked up and its slot: a flag that serves one outcome skips the list. */
   last: EvaluationResult | undefined;
   lastSlot: unknown;
+
+  /** Forget every slot (the window closed). */
+  clear(): void {
+    this.results.length = 0;
+    this.slots.length = 0;
+    this.last = undefined;
+    this.lastSlot = undefined;
+  }
 }
 
 /** One flag of a compiled snapshot, ready for the hot path. */
 export class FlagEntry {
   readonly exposures = new ExposureSlots();
+  /**
+   * Fast exposure counter, owned by the metrics recorder: while `fastResult` is set, an evaluation that returns
+   * exactly that result (one with no distinct units to note and no request scope to feed) only adds 1 to
+   * `fastCount`; the recorder folds the count into `fastSeries` and clears all three when the window closes.
+   */
+  fastResult: EvaluationResult | undefined = undefined;
+  fastCount = 0;
+  fastSeries: unknown = undefined;
 
   constructor(
     readonly key: string,

@@ -1,6 +1,6 @@
 import { murmur3_x86_32 } from '@wavegate/core';
 import { describe, expect, it } from 'vitest';
-import { HLL_SEED, HyperLogLog, unitHash } from './hll.js';
+import { HLL_SEED, HyperLogLog, registerOfHash, unitHash, unitRegister } from './hll.js';
 
 describe('HyperLogLog', () => {
   it('estimates distinct units within a few percent and merges by register max', () => {
@@ -29,21 +29,40 @@ describe('HyperLogLog', () => {
     expect(HyperLogLog.fromJSON(dense).registers).toEqual(big.registers);
   });
 
+  it('packs the register index (top 10 bits) and rank (1 + leading zeros of the rest) of a hash', () => {
+    expect(registerOfHash(0)).toBe((0 << 5) | 23);
+    expect(registerOfHash(0xffffffff)).toBe((1023 << 5) | 1);
+    expect(registerOfHash(0x00200000)).toBe((0 << 5) | 1);
+    expect(registerOfHash(0x00100000)).toBe((0 << 5) | 2);
+    expect(registerOfHash(0x80000001)).toBe((512 << 5) | 22);
+    const a = new HyperLogLog();
+    const b = new HyperLogLog();
+    for (let i = 0; i < 3000; i++) {
+      a.add(`u-${i}`);
+      b.addHash(murmur3_x86_32(`u-${i}`, HLL_SEED));
+    }
+    expect(a.registers).toEqual(b.registers);
+  });
+
   it('hashes unit keys exactly as the core murmur3 with the HLL seed (non-ASCII and lone surrogates too)', () => {
     const keys = ['', 'a', 'user-1', 'user-12345678', 'é', 'người dùng', '😀x', '\ud800', 'a\udc00b', 'x'.repeat(37)];
     for (const key of keys) {
       expect(unitHash(key)).toBe(murmur3_x86_32(key, HLL_SEED));
-      expect(unitHash(key)).toBe(murmur3_x86_32(key, HLL_SEED));
+      expect(unitRegister(key)).toBe(registerOfHash(murmur3_x86_32(key, HLL_SEED)));
+      expect(unitRegister(key)).toBe(registerOfHash(murmur3_x86_32(key, HLL_SEED)));
     }
   });
 
-  it('agrees with the core murmur3 on every ASCII length 0–40 and char, and falls back past ASCII', () => {
+  it('gives the register and rank of the core murmur3 on every ASCII length 0–40 and char, and past ASCII', () => {
     for (let len = 0; len <= 40; len++) {
       for (let c = 0; c < 128; c += 7) {
         const key = Array.from({ length: len }, (_, i) => String.fromCharCode((c + i * 31) % 128)).join('');
-        expect(unitHash(key)).toBe(murmur3_x86_32(key, HLL_SEED));
-        const mixed = `${key}\u00e9${key}`;
-        expect(unitHash(mixed)).toBe(murmur3_x86_32(mixed, HLL_SEED));
+        expect(unitRegister(key)).toBe(registerOfHash(murmur3_x86_32(key, HLL_SEED)));
+        // A char past ASCII in each position of a block and of the tail, and one past 0xff (no bit 7 set).
+        for (const wide of ['\u00e9', '\u0100', '\u4e00', '\ud83d\ude00', '\udc00']) {
+          const mixed = `${key.slice(0, len >> 1)}${wide}${key.slice(len >> 1)}`;
+          expect(unitRegister(mixed)).toBe(registerOfHash(murmur3_x86_32(mixed, HLL_SEED)));
+        }
       }
     }
   });

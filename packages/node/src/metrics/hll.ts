@@ -22,21 +22,38 @@ const UNIT_HASH_START = murmur3Prefix('', HLL_SEED);
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
+/** `murmur3_x86_32(UTF-8(unitKey), HLL_SEED)`: the hash behind every register, as the server and web SDK take it. */
+export function unitHash(unitKey: string): number {
+  return murmur3Continue(UNIT_HASH_START, unitKey);
+}
+
 /**
- * `murmur3_x86_32` of an ASCII key (its UTF-8 bytes are its char codes) with seed {@link HLL_SEED}, or -1 when a
- * char is not ASCII. Small enough to be inlined into the exposure path, so the 32-bit result never becomes a heap
- * number (a non-inlined call returning it would allocate one per evaluation).
+ * The register a 32-bit unit hash falls in and the rank it brings, packed as `index << 5 | rank` (15 bits): the
+ * top {@link HLL_PRECISION} bits pick the register, the rank is 1 + the leading zeros of the rest.
  */
-function asciiUnitHash(key: string): number {
-  const n = key.length;
+export function registerOfHash(hash: number): number {
+  const rest = hash << HLL_PRECISION;
+  const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : Math.clz32(rest) + 1;
+  return ((hash >>> (32 - HLL_PRECISION)) << 5) | rank;
+}
+
+/**
+ * `registerOfHash(unitHash(unitKey))`, with the murmur3 of an ASCII key (its UTF-8 bytes are its char codes)
+ * written out here. The result is always a small integer: the 32-bit hash never leaves this function, so it never
+ * becomes a heap number, whether or not the caller inlines it (V8 does not: it is past the inlining size limit).
+ */
+export function unitRegister(unitKey: string): number {
+  const n = unitKey.length;
   let h = HLL_SEED;
+  // The OR of every char code: past 0x7f, UTF-8 bytes are not char codes and the general path hashes the key.
+  let chars = 0;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    const c0 = key.charCodeAt(i);
-    const c1 = key.charCodeAt(i + 1);
-    const c2 = key.charCodeAt(i + 2);
-    const c3 = key.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) >= 0x80) return -1;
+    const c0 = unitKey.charCodeAt(i);
+    const c1 = unitKey.charCodeAt(i + 1);
+    const c2 = unitKey.charCodeAt(i + 2);
+    const c3 = unitKey.charCodeAt(i + 3);
+    chars |= c0 | c1 | c2 | c3;
     let k = Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), C1);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, C2);
@@ -44,29 +61,24 @@ function asciiUnitHash(key: string): number {
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
   if (i < n) {
-    let k = 0;
-    for (let j = 0; i + j < n; j++) {
-      const c = key.charCodeAt(i + j);
-      if (c >= 0x80) return -1;
-      k |= c << (j << 3);
-    }
-    k = Math.imul(k, C1);
+    const c0 = unitKey.charCodeAt(i);
+    const c1 = i + 1 < n ? unitKey.charCodeAt(i + 1) : 0;
+    const c2 = i + 2 < n ? unitKey.charCodeAt(i + 2) : 0;
+    chars |= c0 | c1 | c2;
+    let k = Math.imul(c0 | (c1 << 8) | (c2 << 16), C1);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, C2);
   }
+  if (chars >= 0x80) return registerOfHash(unitHash(unitKey));
   h ^= n;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** `murmur3_x86_32(UTF-8(unitKey), HLL_SEED)` without allocating. */
-export function unitHash(unitKey: string): number {
-  const h = asciiUnitHash(unitKey);
-  return h >= 0 ? h : murmur3Continue(UNIT_HASH_START, unitKey);
+  const rest = h << HLL_PRECISION;
+  const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : Math.clz32(rest) + 1;
+  return ((h >>> (32 - HLL_PRECISION)) << 5) | rank;
 }
 
 /**
@@ -78,14 +90,18 @@ export class HyperLogLog {
 
   /** Add a unit key. */
   add(unitKey: string): void {
-    this.addHash(unitHash(unitKey));
+    this.addRegister(unitRegister(unitKey));
   }
 
   /** Add a 32-bit hash (from {@link unitHash}). */
   addHash(hash: number): void {
-    const index = hash >>> (32 - HLL_PRECISION);
-    const rest = (hash << HLL_PRECISION) >>> 0;
-    const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : Math.clz32(rest) + 1;
+    this.addRegister(registerOfHash(hash));
+  }
+
+  /** Add a packed register and rank (from {@link unitRegister} or {@link registerOfHash}). */
+  addRegister(packed: number): void {
+    const index = packed >>> 5;
+    const rank = packed & 31;
     if (rank > this.registers[index]!) this.registers[index] = rank;
   }
 
@@ -132,20 +148,14 @@ export class HyperLogLog {
   }
 }
 
-/** Distinct units of one series in one window: a HyperLogLog allocated on first use. */
+/** Distinct units of one `track()` metric in one window: a HyperLogLog allocated on first use. */
 export class UnitCounter {
   private hll: HyperLogLog | undefined;
 
   /** Note one unit. */
   add(unitKey: string): void {
     if (this.hll === undefined) this.hll = new HyperLogLog();
-    this.hll.addHash(unitHash(unitKey));
-  }
-
-  /** Note one unit by its hash ({@link unitHash}). */
-  addHash(hash: number): void {
-    if (this.hll === undefined) this.hll = new HyperLogLog();
-    this.hll.addHash(hash);
+    this.hll.add(unitKey);
   }
 
   /** True when no unit was noted. */

@@ -10,7 +10,7 @@ interface ResponseLike {
 
 function startScope(recorder: MetricsRecorder | undefined): RequestScope | undefined {
   if (recorder === undefined) return undefined;
-  recorder.scopesActive = true;
+  recorder.activateScopes();
   return new RequestScope(recorder.now());
 }
 

@@ -1,8 +1,8 @@
 import type { EvaluationContext, EvaluationResult } from '@wavegate/core';
 import { unitKeyOf } from '@wavegate/core';
 import type { Clock, TimerHandle } from '../clock.js';
-import type { FlagEntry, FlagTable } from '../flag-table.js';
-import { unitHash } from './hll.js';
+import type { ExposureSlots, FlagEntry, FlagTable } from '../flag-table.js';
+import { unitRegister } from './hll.js';
 import type { MetricsReporter } from './reporter.js';
 import { type RequestScope, requestScopes } from './scope.js';
 import { type ArmIndex, MetricsWindow, type Series } from './window.js';
@@ -39,16 +39,16 @@ export class MetricsRecorder {
   private previousFlags: string[] = [];
   private timer: TimerHandle | undefined;
   private closed = false;
-  /** Bumped on each rotation: the per-flag exposure slots of an older window are stale. */
-  private generation = 0;
   /** Set once a middleware exists: only then does evaluation look up the request scope. */
-  scopesActive = false;
+  private scopesActive = false;
+  /** Entries with exposure slots (and maybe a fast counter) in the current window: cleared when it closes. */
+  private readonly touched: FlagEntry[] = [];
   private readonly countExposures: boolean;
   private readonly allUnits: boolean;
   private readonly unitAttribute: string;
-  /** The last unit key hashed and its hash. */
+  /** The last unit key hashed and its packed register (a small integer: never a heap number). */
   private lastUnitKey: string | undefined;
-  private lastUnitHash = 0;
+  private lastUnitRegister = 0;
 
   constructor(private readonly deps: RecorderDeps) {
     this.countExposures = deps.exposures;
@@ -78,36 +78,76 @@ export class MetricsRecorder {
     const now = this.deps.clock.now();
     const windowMs = this.deps.windowMs;
     const periodEnd = closed.start - (((closed.start % windowMs) + windowMs) % windowMs) + windowMs;
+    this.foldFast(true);
     this.window = new MetricsWindow(now);
-    this.generation++;
     this.previousFlags = [...closed.flags.keys()];
     const json = closed.toJSON(Math.max(closed.start, Math.min(now, periodEnd)));
     if (json !== undefined) this.deps.reporter.enqueue(json);
   }
 
+  /** Evaluations look up the request scope from now on (a middleware exists); fast counters are folded. */
+  activateScopes(): void {
+    if (this.scopesActive) return;
+    this.scopesActive = true;
+    this.foldFast(false);
+  }
+
   /**
    * Hot path: `entry` served `result` (not an error) to this context. The series is found by the identity of the
-   * core's shared result object in the flag's own slot list (no map lookup, no allocation once warm); the slot
-   * list is reset when the window rotates. The unit key is read and hashed only for a series that carries
-   * distinct units (rollout arms; every series with `units: 'all'`), and the hash of the last key is reused.
+   * core's shared result object in the flag's own slot list (no map lookup, no allocation once warm). The unit key
+   * is read and hashed only for a series that carries distinct units (rollout arms; every series with
+   * `units: 'all'`), and the register of the last key is reused.
+   *
+   * The first result of a flag in a window that needs neither distinct units nor a request scope becomes the
+   * entry's fast result: further evaluations returning it only add 1 to `entry.fastCount` (the client does that
+   * itself before calling here). {@link rotate} folds the fast counts into their series before the window is
+   * closed and clears every slot list it touched, so each evaluation counts once, in the window it happened in.
    */
   exposure(entry: FlagEntry, result: EvaluationResult, context: EvaluationContext): void {
-    const slots = entry.exposures;
-    let series: Series | undefined;
-    if (slots.generation === this.generation) {
-      if (slots.last === result) series = slots.lastSlot as Series;
-      else series = this.slotOf(slots, result);
+    if (entry.fastResult === result) {
+      entry.fastCount++;
+      return;
     }
-    if (series === undefined) series = this.newSlot(entry, result);
+    const slots = entry.exposures;
+    const series =
+      slots.last === result ? (slots.lastSlot as Series) : (this.slotOf(slots, result) ?? this.newSlot(entry, result));
     if (this.countExposures) {
-      series.evaluations++;
-      if (series.arm !== 0 || this.allUnits) this.noteUnit(series, context);
+      if (series.arm !== 0 || this.allUnits) {
+        series.evaluations++;
+        this.noteUnit(series, context);
+      } else if (entry.fastResult === undefined && !this.scopesActive) {
+        entry.fastResult = result;
+        entry.fastSeries = series;
+        entry.fastCount = 1;
+        return;
+      } else {
+        series.evaluations++;
+      }
     }
     if (this.scopesActive) requestScopes.getStore()?.add(series.flag, series.variant, series.arm);
   }
 
+  /**
+   * Add the fast counts of the entries touched in this window to their series and clear the fast results; when
+   * the window closes (`closing`), clear their slot lists too.
+   */
+  private foldFast(closing: boolean): void {
+    const entries = this.touched;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.fastResult !== undefined) {
+        (entry.fastSeries as Series).evaluations += entry.fastCount;
+        entry.fastResult = undefined;
+        entry.fastSeries = undefined;
+        entry.fastCount = 0;
+      }
+      if (closing) entry.exposures.clear();
+    }
+    if (closing) entries.length = 0;
+  }
+
   /** The series of a result seen before in this window (and noted as the flag's last), or undefined. */
-  private slotOf(slots: FlagEntry['exposures'], result: EvaluationResult): Series | undefined {
+  private slotOf(slots: ExposureSlots, result: EvaluationResult): Series | undefined {
     const results = slots.results;
     for (let i = 0; i < results.length; i++) {
       if (results[i] === result) {
@@ -122,16 +162,12 @@ export class MetricsRecorder {
   /** The series of a result not seen yet in this window, remembered in the flag's slot list. */
   private newSlot(entry: FlagEntry, result: EvaluationResult): Series {
     const slots = entry.exposures;
-    if (slots.generation !== this.generation) {
-      slots.generation = this.generation;
-      slots.results.length = 0;
-      slots.slots.length = 0;
-    }
+    if (slots.results.length === 0) this.touched.push(entry);
     const series = this.window.series(entry.key, result.variant!, armOf(result));
     slots.last = result;
     slots.lastSlot = series;
     // Core results are shared per outcome, so the list stays small; the bound only guards against a result that is
-    // not shared.
+    // not shared (past it, such a result is looked up in the window each time, still counted once).
     if (slots.results.length < MAX_SLOTS) {
       slots.results.push(result);
       slots.slots.push(series);
@@ -148,10 +184,10 @@ export class MetricsRecorder {
     else key = unitKeyOf(raw);
     if (key === undefined) return;
     if (key !== this.lastUnitKey) {
-      this.lastUnitHash = unitHash(key);
+      this.lastUnitRegister = unitRegister(key);
       this.lastUnitKey = key;
     }
-    series.addUnitHash(this.lastUnitHash);
+    series.addUnitRegister(this.lastUnitRegister);
   }
 
   /** The unit key of a context, or undefined. */

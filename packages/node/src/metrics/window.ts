@@ -1,5 +1,5 @@
 import type { SketchJson } from '@wavegate/core';
-import { type HllJson, UnitCounter } from './hll.js';
+import { type HllJson, HyperLogLog, UnitCounter } from './hll.js';
 import { LatencyRecorder } from './latency.js';
 
 /** Arm index: 0 = the unit reached no rollout, 1 = treatment, 2 = control. */
@@ -45,7 +45,8 @@ class TrackStats {
 /** Counters of one flag × variant × arm in one window. */
 export class Series {
   evaluations = 0;
-  units: UnitCounter | undefined;
+  /** Distinct units served this series (rollout arms, or every series with `units: 'all'`). */
+  units: HyperLogLog | undefined;
   requests = 0;
   errors = 0;
   latency: LatencyRecorder | undefined;
@@ -57,10 +58,14 @@ export class Series {
     readonly arm: ArmIndex,
   ) {}
 
-  /** Note one unit by its hash (`unitHash` of its key). */
-  addUnitHash(hash: number): void {
-    if (this.units === undefined) this.units = new UnitCounter();
-    this.units.addHash(hash);
+  /** Note one unit by its packed register (`unitRegister` of its key). */
+  addUnitRegister(packed: number): void {
+    let units = this.units;
+    if (units === undefined) {
+      units = new HyperLogLog();
+      this.units = units;
+    }
+    units.addRegister(packed);
   }
 
   request(latencyMs: number, error: boolean): void {
@@ -95,10 +100,8 @@ export class Series {
       arm: ARM_NAMES[this.arm],
       evaluations: this.evaluations,
     };
-    if (this.units !== undefined && !this.units.empty) {
-      const hll = this.units.toHll();
-      out.units = { estimate: hll.estimate(), hll: hll.toJSON() };
-    }
+    const hll = this.units;
+    if (hll !== undefined) out.units = { estimate: hll.estimate(), hll: hll.toJSON() };
     if (this.requests > 0 && this.latency !== undefined) {
       out.requests = { count: this.requests, errors: this.errors, latencyMs: this.latency.toJSON() };
     }
