@@ -25,7 +25,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { postBatches } from './lib/metrics-load.mjs';
-import { call, cpuSeconds, ensureDatabase, startChild, stopChild } from './lib/server-harness.mjs';
+import {
+  call,
+  cpuSeconds,
+  ensureDatabase,
+  rssMb,
+  startChild,
+  stopChild,
+  wavegateNodeArgs,
+} from './lib/server-harness.mjs';
 import { runUnleashIngest } from './lib/unleash-metrics-target.mjs';
 
 const { values: args } = parseArgs({
@@ -94,7 +102,13 @@ async function runWavegate() {
   // One after another: the first migrates the fresh database, the others find it ready.
   const servers = [];
   for (let i = 0; i < replicas; i++) {
-    servers.push(await startChild(childScript, env, { label: `wavegate (metrics) ${i + 1}/${replicas}` }));
+    servers.push(
+      await startChild(childScript, env, {
+        label: `wavegate (metrics) ${i + 1}/${replicas}`,
+        // As the `wavegate` command starts it (its shebang's Node options).
+        nodeArgs: wavegateNodeArgs(),
+      }),
+    );
     children.add(servers[i].child);
   }
   const server = servers[0];
@@ -142,6 +156,7 @@ async function runWavegate() {
     const run = await generate(url, token, body, total);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const serverCpuS = serversCpu() - cpu0;
+    const rss = servers.map((s) => rssMb(s.pid));
     const ok = run.accepted;
 
     const counted = await exposures(server.url, admin, start);
@@ -151,6 +166,7 @@ async function runWavegate() {
       mode: args.buffered ? 'buffered (1 s flush)' : 'write-through (group commit)',
       client: args.client,
       replicas,
+      serverNodeArgs: wavegateNodeArgs().concat((process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')),
       batches: total,
       warmup: { batches: warmup, accepted: warm.accepted },
       accepted: ok,
@@ -167,6 +183,8 @@ async function runWavegate() {
       latencyMs: run.latencyMs,
       // Warm-up and measured batches together.
       countedExactlyOnce: counted === (warm.accepted + ok) * evaluationsPerBatch,
+      // Resident memory of each server process right after the measured batches.
+      serverRssMb: rss,
       bodyBytes: Buffer.byteLength(body),
       loadAverage1m: { start: Number(load0.toFixed(1)), end: Number(loadavg()[0].toFixed(1)) },
     };

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 
@@ -37,15 +38,30 @@ export function freePort() {
 }
 
 /**
- * Starts `node script` with `env`, resolves with the child once it prints a JSON line with `ready: true`
+ * The Node options the `wavegate` command starts with (its shebang, `#!/usr/bin/env -S node …`): a Wavegate server
+ * under test runs as shipped. Other servers (the anchors) run with Node's defaults, as their own launchers do.
+ */
+export function wavegateNodeArgs() {
+  const bin = fileURLToPath(new URL('../../apps/server/bin/wavegate.js', import.meta.url));
+  const shebang = readFileSync(bin, 'utf8').split('\n', 1)[0];
+  const words = shebang
+    .replace(/^#!\S+/, '')
+    .trim()
+    .split(/\s+/);
+  const node = words.indexOf('node');
+  return node < 0 ? [] : words.slice(node + 1);
+}
+
+/**
+ * Starts `node [nodeArgs] script` with `env`, resolves with the child once it prints a JSON line with `ready: true`
  * (that line's fields are merged into the returned handle). Rejects after `timeoutMs` or if the child exits.
  */
-export function startChild(script, env, { timeoutMs = 240_000, label = script } = {}) {
+export function startChild(script, env, { timeoutMs = 240_000, label = script, nodeArgs = [] } = {}) {
   // BENCH_CPU_PROF=DIR profiles the servers under test (written when they stop).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // BENCH_NODE_ARGS="--trace-gc --max-semi-space-size=32": extra V8/Node options for the servers under test.
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn(process.execPath, [...prof, ...extra, script], {
+  const child = spawn(process.execPath, [...prof, ...nodeArgs, ...extra, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

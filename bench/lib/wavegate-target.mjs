@@ -2,7 +2,7 @@
 // in a child process on its own fresh PostgreSQL database; flags and a client token created through its admin API.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { call, ensureDatabase, freePort, startChild, stopChild } from './server-harness.mjs';
+import { call, ensureDatabase, freePort, startChild, stopChild, wavegateNodeArgs } from './server-harness.mjs';
 import { flagName } from './unleash-target.mjs';
 
 const mainJs = fileURLToPath(new URL('../../apps/server/dist/main.js', import.meta.url));
@@ -68,7 +68,7 @@ export async function startWavegate({ flagCount }) {
       BENCH_WAVEGATE_DATABASE_URL: databaseUrl,
       BENCH_WAVEGATE_ADMIN_TOKEN: ADMIN,
     },
-    { label: 'wavegate server' },
+    { label: 'wavegate server', nodeArgs: wavegateNodeArgs() },
   );
   const base = `http://127.0.0.1:${port}`;
   let secret;

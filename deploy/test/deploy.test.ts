@@ -121,5 +121,18 @@ describe('deploy/compose.yaml, Grafana and the Dockerfile', () => {
     expect(text.match(/^FROM /gm)).toHaveLength(2);
     expect(text).toMatch(/^USER 10001:10001$/m);
     expect(text).toMatch(/^HEALTHCHECK [^\n]*\\\n[^\n]*\/health\/ready/m);
+    // Started with the same Node options as the `wavegate` command's shebang (which `node file` does not read).
+    const shebang = readFileSync(new URL('../../apps/server/bin/wavegate.js', import.meta.url), 'utf8').split(
+      '\n',
+      1,
+    )[0]!;
+    const options = shebang
+      .replace(/^#!\/usr\/bin\/env -S node/, '')
+      .trim()
+      .split(/\s+/);
+    expect(options.length).toBeGreaterThan(0);
+    expect(text).toContain(
+      `ENTRYPOINT ["node", ${options.map((o) => JSON.stringify(o)).join(', ')}, "apps/server/bin/wavegate.js"]`,
+    );
   });
 });

@@ -50,6 +50,14 @@ describe('bin/wavegate.js', () => {
     expect(stdout.trim()).toBe(pkg.version);
   });
 
+  it('runs as an executable through its shebang, with the V8 options the server is tuned with', async () => {
+    const shebang = readFileSync(bin, 'utf8').split('\n', 1)[0];
+    expect(shebang).toBe('#!/usr/bin/env -S node --max-semi-space-size=64');
+    const { stdout } = await run(bin, ['--version']);
+    const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
   it('runs diff against a server with exit code 2, then apply, then diff with 0', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wavegate-bin-')), 'shop.yaml');
     writeFileSync(file, readFileSync(new URL('../modules/config/fixtures/shop.yaml', import.meta.url), 'utf8'));
