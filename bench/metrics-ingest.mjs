@@ -167,6 +167,7 @@ async function runWavegate() {
     return {
       target: 'wavegate',
       db: args.db,
+      ...(args.db === 'postgres' ? { postgres: await postgresDurability() } : {}),
       mode: args.buffered ? 'buffered (1 s flush)' : 'write-through (group commit)',
       client: args.client,
       replicas,

@@ -25,6 +25,25 @@ export async function ensureDatabase(name, { fresh = false } = {}) {
   return url.toString();
 }
 
+/**
+ * The base server's durability settings, printed with the figures: the test PostgreSQL of scripts/test-postgres.sh
+ * runs with fsync and synchronous_commit off (fast tests), a production server with both on.
+ */
+export async function postgresDurability() {
+  const client = new pg.Client({ connectionString: baseDatabaseUrl });
+  await client.connect();
+  try {
+    const show = async (name) => (await client.query(`SHOW ${name}`)).rows[0][name];
+    return {
+      fsync: await show('fsync'),
+      synchronous_commit: await show('synchronous_commit'),
+      full_page_writes: await show('full_page_writes'),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 /** A free TCP port on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {
