@@ -29,6 +29,7 @@ import {
   call,
   cpuSeconds,
   ensureDatabase,
+  postgresDurability,
   rssMb,
   startChild,
   stopChild,
