@@ -12,8 +12,9 @@
 // batch exactly once (exposures summed over the admin API equal what was posted). Bounded: it stops after N
 // batches, and a deadline kills everything. Prints batches/s, the request latency, the server's and the
 // generator's CPU per batch and the load average; asserts nothing about time. First `--warmup` batches (default
-// 10,000; 0 for none) are posted the same way and left out of every figure (but not of the exactly-once check): a
-// server runs for days, and the first seconds of a fresh process (code not yet optimised by V8) are not its speed.
+// 10,000; 0 for none) are posted the same way, on the same connections, and left out of every figure (but not of
+// the exactly-once check): a server runs for days, and neither the first seconds of a fresh process (code not yet
+// optimised by V8) nor a storm of new connections all sending at once is its steady speed.
 //
 // `--target unleash` runs the anchor instead (bench/lib/unleash-metrics-target.mjs: the Unleash server on
 // PostgreSQL, N client metrics bodies to POST /api/client/metrics, same generator and connections, its counts read
@@ -153,13 +154,15 @@ async function runWavegate() {
     const body = bodyTemplate(start);
     const urls = servers.map((s) => `${s.url}/api/client/metrics`);
     const url = urls.length === 1 ? urls[0] : urls;
-    const warm = warmup > 0 ? await generate(url, token, body, warmup) : { accepted: 0 };
-    const load0 = loadavg()[0];
     const serversCpu = () => servers.reduce((s, x) => s + cpuSeconds(x.pid), 0);
-    const cpu0 = serversCpu();
-    const t0 = process.hrtime.bigint();
-    const run = await generate(url, token, body, total);
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    // The clock, the CPU counters and the load average start when the warm-up's last reply arrives.
+    let load0 = 0;
+    let cpu0 = 0;
+    const run = await generate(url, token, body, total, () => {
+      load0 = loadavg()[0];
+      cpu0 = serversCpu();
+    });
+    const seconds = run.elapsedMs / 1000;
     const serverCpuS = serversCpu() - cpu0;
     const rss = servers.map((s) => rssMb(s.pid));
     const ok = run.accepted;
@@ -174,7 +177,7 @@ async function runWavegate() {
       replicas,
       serverNodeArgs: wavegateNodeArgs().concat((process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')),
       batches: total,
-      warmup: { batches: warmup, accepted: warm.accepted },
+      warmup: { batches: warmup, accepted: run.warmupAccepted },
       accepted: ok,
       statuses: run.statuses,
       errors: run.errors,
@@ -188,7 +191,7 @@ async function runWavegate() {
       generatorCpuMsPerBatch: Number((run.cpuMs / total).toFixed(3)),
       latencyMs: run.latencyMs,
       // Warm-up and measured batches together.
-      countedExactlyOnce: counted === (warm.accepted + ok) * evaluationsPerBatch,
+      countedExactlyOnce: counted === (run.warmupAccepted + ok) * evaluationsPerBatch,
       // Resident memory of each server process right after the measured batches.
       serverRssMb: rss,
       bodyBytes: Buffer.byteLength(body),
@@ -220,44 +223,59 @@ function compare(wavegate, unleash) {
   };
 }
 
-/** Posts `count` distinct batches with the chosen client: { accepted, statuses, errors, latencyMs, cpuMs }. */
-async function generate(url, token, body, count) {
+/**
+ * Posts `warmup` then `count` distinct batches with the chosen client; `onMeasureStart` runs between the two:
+ * { accepted, warmupAccepted, statuses, errors, latencyMs, elapsedMs, cpuMs } of the measured part.
+ */
+async function generate(url, token, body, count, onMeasureStart) {
   const connections = Number(args.connections);
   const withId = (id) => body.replace('"BATCH_ID"', JSON.stringify(id));
   if (args.client === 'raw') {
+    // One set of connections for both parts: the warm-up holds every connection's first request.
     const run = await postBatches({
       url,
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: withId,
       total: count,
+      warmup,
+      onMeasureStart,
       connections,
     });
     const accepted = Object.entries(run.statuses).reduce((n, [s, c]) => n + (s.startsWith('2') ? c : 0), 0);
     return { ...run, accepted };
   }
   if (args.client !== 'autocannon') throw new Error(`--client must be raw or autocannon, not ${args.client}`);
-  const cpu0 = process.cpuUsage();
-  const result = await autocannon({
-    url,
-    connections,
-    amount: count,
-    requests: [
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          const id = randomUUID();
-          return { ...req, headers: { ...req.headers, 'idempotency-key': id }, body: withId(id) };
+  // autocannon opens its connections per run: the warm-up is a run of its own.
+  const fire = (amount) =>
+    autocannon({
+      url,
+      connections,
+      amount,
+      requests: [
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          setupRequest: (req) => {
+            const id = randomUUID();
+            return { ...req, headers: { ...req.headers, 'idempotency-key': id }, body: withId(id) };
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  const warm = warmup > 0 ? await fire(warmup) : { '2xx': 0 };
+  onMeasureStart();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await fire(count);
+  const elapsedMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   return {
     accepted: result['2xx'],
+    warmupAccepted: warm['2xx'],
     statuses: { '2xx': result['2xx'], non2xx: result.non2xx },
     errors: result.errors,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    elapsedMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }

@@ -26,10 +26,13 @@ function chunkedEnd(buffer, at) {
 }
 
 /**
- * Posts `total` bodies made by `body(batchId)` to `url` (http://host:port/path, or an array of them). Resolves with counts per status,
- * socket errors, the latency distribution (ms) and the generator's own CPU time (ms).
+ * Posts `warmup` then `total` bodies made by `body(batchId)` to `url` (http://host:port/path, or an array of them),
+ * on the same connections. The warm-up requests (which include each connection's first) are left out of every
+ * figure: when the last of them is answered (or at once without a warm-up), `onMeasureStart()` is called and the
+ * clock starts. Resolves with the counts per status and the socket errors of the requests answered after that, the warm-up's accepted count, the latency
+ * distribution (ms), the measured time (ms) and the generator's own CPU time (ms) over that time.
  */
-export function postBatches({ url, headers, body, total, connections }) {
+export function postBatches({ url, headers, body, total, connections, warmup = 0, onMeasureStart = () => {} }) {
   // Several URLs (replicas of one server): connection c goes to url c mod n, as a round-robin balancer would.
   const targets = (Array.isArray(url) ? url : [url]).map((u) => new URL(u));
   const { pathname } = targets[0];
@@ -38,21 +41,37 @@ export function postBatches({ url, headers, body, total, connections }) {
     `${Object.entries(headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('')}Idempotency-Key: ${id}\r\nContent-Length: ${length}\r\n\r\n`;
-  const statuses = {};
+  const all = warmup + total;
+  const warmStatuses = {};
+  let statuses = warmup > 0 ? warmStatuses : {};
   const latencies = new Float64Array(total);
   let started = 0;
   let finished = 0;
+  let measured = 0;
   let errors = 0;
-  const cpu0 = process.cpuUsage();
+  let cpu0 = process.cpuUsage();
+  let t0 = performance.now();
+  const startMeasuring = () => {
+    statuses = {};
+    errors = 0;
+    onMeasureStart();
+    cpu0 = process.cpuUsage();
+    t0 = performance.now();
+  };
+  if (warmup === 0) startMeasuring();
   return new Promise((resolve) => {
     const done = () => {
+      const elapsedMs = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      const sorted = latencies.slice(0, finished).sort();
+      const sorted = latencies.slice(0, measured).sort();
       const at = (q) => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
+      const accepted = (counts) => Object.entries(counts).reduce((n, [k, c]) => n + (k.startsWith('2') ? c : 0), 0);
       resolve({
         statuses,
         errors,
+        warmupAccepted: warmup > 0 ? accepted(warmStatuses) : 0,
         latencyMs: { p50: at(0.5), p99: at(0.99), max: at(1) },
+        elapsedMs,
         cpuMs: (cpu.user + cpu.system) / 1000,
       });
     };
@@ -69,7 +88,7 @@ export function postBatches({ url, headers, body, total, connections }) {
       let sentAt = 0;
       let index = -1;
       const next = () => {
-        if (started >= total) {
+        if (started >= all) {
           socket.end();
           return;
         }
@@ -91,8 +110,8 @@ export function postBatches({ url, headers, body, total, connections }) {
         if (replyEnd < 0 || pending.length < replyEnd) return;
         const status = headText.slice(9, 12);
         statuses[status] = (statuses[status] ?? 0) + 1;
-        latencies[index] = performance.now() - sentAt;
-        finished++;
+        if (index >= warmup) latencies[measured++] = performance.now() - sentAt;
+        if (++finished === warmup) startMeasuring();
         pending = pending.subarray(replyEnd);
         next();
       });
