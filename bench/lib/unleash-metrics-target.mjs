@@ -5,9 +5,9 @@
 // them every 5 s (its `bulkAddMetrics` job), so the check waits for that flush, bounded.
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { postBatches } from './metrics-load.mjs';
-import { call, cpuSeconds, ensureDatabase, freePort, startChild, stopChild } from './server-harness.mjs';
+import { call, cpuSeconds, stopChild } from './server-harness.mjs';
+import { startUnleashServer } from './unleash-target.mjs';
 import { versionOf } from './versions.mjs';
 
 const TOKENS = {
@@ -49,20 +49,11 @@ export function unleashMetricsBody(stop) {
  * caller's deadline kills it).
  */
 export async function runUnleashIngest({ total, warmup = 0, connections, children }) {
-  const databaseUrl = await ensureDatabase('unleash_bench_metrics', { fresh: true });
-  const port = await freePort();
-  const handle = await startChild(
-    fileURLToPath(new URL('./unleash-server-child.mjs', import.meta.url)),
-    {
-      BENCH_UNLEASH_DATABASE_URL: databaseUrl,
-      BENCH_UNLEASH_PORT: String(port),
-      BENCH_UNLEASH_TOKENS: JSON.stringify(TOKENS),
-      BENCH_UNLEASH_METRICS_PER_MINUTE: String(100_000_000),
-    },
-    { label: 'unleash-server (metrics)' },
-  );
+  const { handle, base } = await startUnleashServer('unleash_bench_metrics', TOKENS, {
+    env: { BENCH_UNLEASH_METRICS_PER_MINUTE: String(100_000_000) },
+    label: 'unleash-server (metrics)',
+  });
   children.add(handle.child);
-  const base = `http://127.0.0.1:${port}`;
   try {
     for (const name of FLAGS) {
       await call(`${base}/api/admin/projects/default/features`, {

@@ -10,6 +10,27 @@ const TOKENS = {
   frontend: '*:development.wavegate-bench-frontend-0123456789abcdef',
 };
 
+/**
+ * Starts the Unleash server (unleash-server-child.mjs) on a fresh database `databaseName` with `tokens` as its init
+ * API tokens (Unleash registers them only into an empty token table) and `env` on top. Resolves with the child
+ * handle and its base URL.
+ */
+export async function startUnleashServer(databaseName, tokens, { env = {}, label = 'unleash-server' } = {}) {
+  const databaseUrl = await ensureDatabase(databaseName, { fresh: true });
+  const port = await freePort();
+  const handle = await startChild(
+    fileURLToPath(new URL('./unleash-server-child.mjs', import.meta.url)),
+    {
+      BENCH_UNLEASH_DATABASE_URL: databaseUrl,
+      BENCH_UNLEASH_PORT: String(port),
+      BENCH_UNLEASH_TOKENS: JSON.stringify(tokens),
+      ...env,
+    },
+    { label },
+  );
+  return { handle, base: `http://127.0.0.1:${port}` };
+}
+
 /** Name of the i-th benchmark flag (shared by both products). */
 export const flagName = (i) => `bench-flag-${String(i).padStart(3, '0')}`;
 
@@ -38,19 +59,7 @@ async function seed(base, flagCount) {
 
 /** Starts Unleash with `flagCount` flags; resolves with its handle and scenarios. */
 export async function startUnleash({ flagCount }) {
-  // Always a fresh database: Unleash registers init tokens only into an empty token table.
-  const databaseUrl = await ensureDatabase('unleash_bench', { fresh: true });
-  const port = await freePort();
-  const handle = await startChild(
-    fileURLToPath(new URL('./unleash-server-child.mjs', import.meta.url)),
-    {
-      BENCH_UNLEASH_DATABASE_URL: databaseUrl,
-      BENCH_UNLEASH_PORT: String(port),
-      BENCH_UNLEASH_TOKENS: JSON.stringify(TOKENS),
-    },
-    { label: 'unleash-server' },
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const { handle, base } = await startUnleashServer('unleash_bench', TOKENS);
   let features;
   let frontend;
   try {

@@ -9,6 +9,7 @@
 // them is the figure to read, the ratio to the core is indicative. Not a test: numbers vary with load.
 import { pathToFileURL } from 'node:url';
 import { createEvaluator } from '@wavegate/core';
+import { benchContexts, benchSnapshot, neverClock } from './fixture.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -23,38 +24,9 @@ const N = Number(opt('n', 100_000));
 const builds = args;
 if (builds.length === 0) throw new Error('usage: hot-path-ab.mjs [--flags …] [--reps …] [--n …] DIR[:off|:all] …');
 
-const countries = ['VN', 'US', 'DE', 'FR'];
-const contexts = Array.from({ length: N }, (_, i) => ({ userId: `user-${i}`, country: countries[i % 4] }));
-const boolFlag = (key, rules, serve) => ({
-  key,
-  type: 'boolean',
-  variants: { on: true, off: false },
-  enabled: true,
-  rules,
-  serve,
-  offVariant: 'off',
-});
-const snapshot = {
-  version: 1,
-  project: 'bench',
-  environment: 'bench',
-  segments: {},
-  flags: {
-    simple: boolFlag('simple', [], { variant: 'on' }),
-    'checkout-v2': boolFlag(
-      'checkout-v2',
-      [{ conditions: [{ attribute: 'country', op: 'in', values: ['VN', 'US'] }], serve: { rollout: 25 } }],
-      { variant: 'off' },
-    ),
-  },
-};
-// Timers that never fire and a fetch that never resolves: metrics on, no network, no window rotation mid-pass.
-const never = {
-  now: () => Date.now(),
-  setTimeout: () => 0,
-  clearTimeout: () => {},
-  monotonic: () => performance.now(),
-};
+const contexts = benchContexts(N);
+const snapshot = benchSnapshot;
+const never = neverClock;
 
 /** A pass loop compiled for one subject (its tag makes the source unique, so no feedback is shared). */
 function passLoop(evaluate, tag) {

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createEvaluator } from '@wavegate/core';
+import { benchContexts, benchSnapshot, neverClock } from './fixture.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,39 +25,9 @@ const sdkModule = (file) =>
 const { Wavegate } = await import(sdkModule('index.js'));
 const loadAtStart = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
 
-const countries = ['VN', 'US', 'DE', 'FR'];
-const contexts = Array.from({ length: N }, (_, i) => ({ userId: `user-${i}`, country: countries[i % 4] }));
-const boolFlag = (key, rules, serve) => ({
-  key,
-  type: 'boolean',
-  variants: { on: true, off: false },
-  enabled: true,
-  rules,
-  serve,
-  offVariant: 'off',
-});
-const snapshot = {
-  version: 1,
-  project: 'bench',
-  environment: 'bench',
-  segments: {},
-  flags: {
-    simple: boolFlag('simple', [], { variant: 'on' }),
-    'checkout-v2': boolFlag(
-      'checkout-v2',
-      [{ conditions: [{ attribute: 'country', op: 'in', values: ['VN', 'US'] }], serve: { rollout: 25 } }],
-      { variant: 'off' },
-    ),
-  },
-};
-
-// Timers that never fire and a fetch that never resolves: metrics on, no network, no window rotation mid-pass.
-const never = {
-  now: () => Date.now(),
-  setTimeout: () => 0,
-  clearTimeout: () => {},
-  monotonic: () => performance.now(),
-};
+const contexts = benchContexts(N);
+const snapshot = benchSnapshot;
+const never = neverClock;
 const core = createEvaluator(snapshot);
 const offline = { url: 'http://127.0.0.1:9', token: 't', bootstrap: snapshot };
 const plain = new Wavegate({ ...offline, offline: true, metrics: false });
