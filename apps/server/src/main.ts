@@ -12,12 +12,7 @@ import { registerEnvironmentRoutes } from './modules/environments/index.js';
 import { type EventStore, SqlEventStore } from './modules/events/index.js';
 import { registerFlagRoutes } from './modules/flags/index.js';
 import { registerInsightsRoutes } from './modules/insights/index.js';
-import {
-  createMetricsModule,
-  type MetricsModule,
-  type MetricsModuleDeps,
-  recordFlagSeries,
-} from './modules/metrics/index.js';
+import { createMetricsModule, type MetricsModule, type MetricsModuleDeps } from './modules/metrics/index.js';
 import {
   createNotificationsModule,
   NOTIFICATION_LOCK_KEY,
@@ -49,7 +44,6 @@ import { openPostgresDb } from './platform/db-postgres.js';
 import { type Authenticator, createHttpApp, type TrustProxy } from './platform/http.js';
 import { createLogger, type Logger } from './platform/logging.js';
 import { createMetrics, type ServerMetrics } from './platform/metrics.js';
-
 import { instrumentAppends } from './platform/metrics-http.js';
 import { recordLeadership } from './platform/metrics-leader.js';
 import { migrate } from './platform/migrate.js';
@@ -202,8 +196,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return project.environments[environment] === undefined ? 'environment' : null;
     },
     onFlushError: (error) => logger?.error({ err: error }, 'metrics commit failed'),
+    registry: metrics.registry,
   });
-  recordFlagSeries(flagMetrics.service, metrics.registry);
   flagMetrics.registerRoutes(app);
   const alerts = createAlertsModule({
     registry: metrics.registry,

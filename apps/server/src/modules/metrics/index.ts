@@ -4,18 +4,20 @@
  * (series for the dashboard), and `totals` for the release engine.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db.js';
 import { registerMetricsRoutes } from './metrics.routes.js';
 import { MetricsService, type MetricsServiceOptions } from './metrics.service.js';
 import { SqlMetricsStore } from './metrics.store.sql.js';
+import { recordFlagSeries } from './metrics-flag-series.js';
 import { type ReleaseTotals, toTotals } from './metrics-query.js';
 
 export { BuiltinMetric, WINDOW_MS } from './metric-bucket.js';
 export type { IngestResult } from './metrics.service.js';
 export { SqlMetricsStore } from './metrics.store.sql.js';
 export { MetricsLimits } from './metrics-batch.schema.js';
-export { FlagSeriesLimits, FlagSeriesName, recordFlagSeries } from './metrics-flag-series.js';
+export { FlagSeriesLimits, FlagSeriesName } from './metrics-flag-series.js';
 export type { ArmTotals, CustomTotals, ReleaseTotals, SeriesPoint } from './metrics-query.js';
 
 /** What metrics needs; `catalog` says what is missing (`'project' | 'flag' | 'environment'`) or null. */
@@ -24,6 +26,8 @@ export interface MetricsModuleDeps
   db: Db;
   clock: Clock;
   catalog: (project: string, flag: string, environment: string) => string | null;
+  /** Where the per-flag series (`wavegate_flag_*`, counted per commit) are registered; none without it. */
+  registry?: Registry;
 }
 
 export interface TotalsQuery {
@@ -56,6 +60,7 @@ export function createMetricsModule(deps: MetricsModuleDeps): MetricsModule {
     ...(deps.batchIdTtlMs === undefined ? {} : { batchIdTtlMs: deps.batchIdTtlMs }),
     ...(deps.onFlushError === undefined ? {} : { onFlushError: deps.onFlushError }),
   });
+  if (deps.registry !== undefined) recordFlagSeries(service, deps.registry);
   return {
     service,
     registerRoutes: (app) => registerMetricsRoutes(app, service, deps.catalog, () => deps.clock.now().getTime()),
