@@ -35,7 +35,7 @@ export const FlagSeriesLimits = {
 
 type Labels = Record<'project' | 'environment' | 'flag' | 'variant', string>;
 
-/** What is decorated: the metrics service, which tells each commit's buckets. */
+/** What the series listen to: the metrics service, which tells each commit's buckets. */
 export interface CommitsBatches {
   onCommitted(listener: (buckets: BucketMap) => void): void;
 }
@@ -71,7 +71,7 @@ export class FlagSeriesRecorder {
   readonly #deltas = new Map<string, SeriesDelta>();
   #metricSeries = 0;
   #dropped = 0;
-  /** Bucket index per sketch bin key, for the last gamma seen (every stored sketch has the same one). */
+  /** Latency bucket per sketch bin index, for the last gamma seen (every stored sketch has the same one). */
   #binBuckets = new Map<number, number>();
   #gamma = Number.NaN;
 
