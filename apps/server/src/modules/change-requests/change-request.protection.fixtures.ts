@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../main.js';
-import { ManualClock } from '../../platform/clock.js';
+import type { App } from '../../main.js';
 import type { Db } from '../../platform/db.js';
-import { createMetrics } from '../../platform/metrics.js';
-import { migrate } from '../../platform/migrate.js';
-import { type Session, sessionClient } from './session-client.fixtures.js';
+import { type Session, sessionApp, sessionClient } from './session-client.fixtures.js';
 
 const CR = '/api/v1/change-requests';
 const SHOP = '/api/v1/projects/shop';
@@ -38,15 +35,7 @@ export function protectionSuite(name: string, open: () => Promise<{ db: Db; drop
 
   beforeAll(async () => {
     ({ db, drop } = await open());
-    await migrate(db);
-    built = await createApp({
-      db,
-      clock: new ManualClock('2026-03-01T00:00:00.000Z'),
-      metrics: createMetrics({ processDefaults: false }),
-      releaseLoop: false,
-      notifications: { run: false },
-      users: { adminPassword: 'admin-password-1' },
-    });
+    built = await sessionApp(db);
     admin = await login('admin', 'admin-password-1');
     await ok(admin, 'POST', '/api/v1/users', { login: 'carol', password: 'carol-password-1', role: 'admin' });
     await ok(admin, 'POST', '/api/v1/users', { login: 'eddie', password: 'eddie-password-1', role: 'editor' });

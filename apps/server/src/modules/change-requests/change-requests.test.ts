@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../main.js';
-import { ManualClock } from '../../platform/clock.js';
+import type { App } from '../../main.js';
 import type { Db } from '../../platform/db.js';
 import { openPgliteDb } from '../../platform/db-pglite.js';
-import { createMetrics } from '../../platform/metrics.js';
-import { migrate } from '../../platform/migrate.js';
-import { type Session, sessionClient } from './session-client.fixtures.js';
+import { type Session, sessionApp, sessionClient } from './session-client.fixtures.js';
 
 let db: Db;
 let built: App;
@@ -17,15 +14,7 @@ const { as, login } = sessionClient(() => built);
 
 beforeAll(async () => {
   db = await openPgliteDb();
-  await migrate(db);
-  built = await createApp({
-    db,
-    clock: new ManualClock('2026-03-01T00:00:00.000Z'),
-    metrics: createMetrics({ processDefaults: false }),
-    releaseLoop: false,
-    notifications: { run: false },
-    users: { adminPassword: 'admin-password-1' },
-  });
+  built = await sessionApp(db);
   const admin = await login('admin', 'admin-password-1');
   for (const name of ['alice', 'bob']) {
     const r = await as(admin, 'POST', '/api/v1/users', { login: name, password: `${name}-password-1`, role: 'editor' });

@@ -1,5 +1,25 @@
 import { expect } from 'vitest';
-import type { App } from '../../main.js';
+import { type App, createApp } from '../../main.js';
+import { ManualClock } from '../../platform/clock.js';
+import type { Db } from '../../platform/db.js';
+import { createMetrics } from '../../platform/metrics.js';
+import { migrate } from '../../platform/migrate.js';
+
+/**
+ * The app the change-request suites sign in to: `db` migrated, a fixed clock, no background loops, and a first
+ * admin `admin` / `admin-password-1`.
+ */
+export async function sessionApp(db: Db): Promise<App> {
+  await migrate(db);
+  return createApp({
+    db,
+    clock: new ManualClock('2026-03-01T00:00:00.000Z'),
+    metrics: createMetrics({ processDefaults: false }),
+    releaseLoop: false,
+    notifications: { run: false },
+    users: { adminPassword: 'admin-password-1' },
+  });
+}
 
 /** A signed-in dashboard session: its cookie, its CSRF token and its user id. */
 export interface Session {
