@@ -14,7 +14,8 @@ export const BUCKET_COUNT = 100_000;
 /** Appended to a flag's salt for variant splits, so split assignment is independent of rollout membership. */
 export const SPLIT_SALT_SUFFIX = ':split';
 
-const TWO_POW_32 = 4294967296;
+/** 2^32: a bucket is `floor(hash * BUCKET_COUNT / TWO_POW_32)`. */
+export const TWO_POW_32 = 4294967296;
 
 /**
  * The bucket, in [0, 100000), of `unitKey` under `salt`: `floor(murmur3_x86_32(salt + "/" + unitKey) * 1e5 / 2^32)`.
@@ -66,6 +67,11 @@ export class Bucketer {
   /** The bucket of `unitKey`, in [0, 100000). */
   bucket(unitKey: string): number {
     return Math.floor((murmur3Continue(this.state, unitKey) * BUCKET_COUNT) / TWO_POW_32);
+  }
+
+  /** The unsigned 32-bit hash behind the bucket: `floor(hash(k) * 1e5 / 2^32) === bucket(k)`. */
+  hash(unitKey: string): number {
+    return murmur3Continue(this.state, unitKey);
   }
 }
 

@@ -1,16 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compileFlag, type EvaluationContext, type Flag, type Snapshot, unitKeyOf } from '@wavegate/core';
+import {
+  compileFlag,
+  type EvaluationContext,
+  type Flag,
+  murmur3_x86_32,
+  type Snapshot,
+  unitKeyOf,
+} from '@wavegate/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Wavegate } from '../src/client.js';
-import { HyperLogLog } from '../src/metrics/hll.js';
+import { armRegister, HyperLogLog } from '../src/metrics/hll.js';
 import type { MetricsBatch } from '../src/metrics/reporter.js';
 import { ContractServer, sampleSnapshot } from './contract-server.js';
 import { ManualClock } from './manual-clock.js';
 
 // Exposure counting on the hot path: every counted evaluation lands in exactly one series of the window it happened
-// in, and the distinct-unit registers are exactly those of the units evaluated (rollout arms by default, every
-// series with `units: 'all'`), whatever the order of flags, contexts and window boundaries. The ops reach every
+// in, and the distinct-unit registers are exactly those of the units evaluated (rollout arms by default, from the
+// bucketing hash of `salt/unit`; every other series too with `units: 'all'`, from the unit key), whatever the order of flags, contexts and window boundaries. The ops reach every
 // path of the counter: the per-flag fast counter (a flag's first plain result in a window), folded when a window
 // closes on its timer or by a flush, when a middleware's request scope first appears, and across a config change
 // (new flag entries counting into the same series as the old ones).
@@ -86,6 +93,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 interface Expected {
   evaluations: number;
+  /** The units seen: `hash:N` (a rollout arm's bucketing hash) or `key:K` (a unit key, series of arm null). */
   units: Set<string> | undefined;
 }
 
@@ -169,10 +177,10 @@ async function run(ops: Op[], units: 'rollouts' | 'all' | undefined) {
     expected.set(key, e);
     e.evaluations++;
     const unit = unitKeyOf(ctx['userId'] ?? ctx.targetingKey);
-    if (unit !== undefined && (units === 'all' || !key.endsWith('/null'))) {
-      e.units = e.units ?? new Set();
-      e.units.add(unit);
-    }
+    if (unit === undefined || (key.endsWith('/null') && units !== 'all')) continue;
+    e.units = e.units ?? new Set();
+    // Rollout arms: the bucketing hash of the flag's salt (its key here) and the unit, which the core computed.
+    e.units.add(key.endsWith('/null') ? `key:${unit}` : `hash:${murmur3_x86_32(`${flag}/${unit}`) | 0}`);
   }
   await client.close();
   // A flush closes a window before its period ends: a period may have several windows, whose counts add up.
@@ -207,9 +215,12 @@ async function run(ops: Op[], units: 'rollouts' | 'all' | undefined) {
   return { expected, posted };
 }
 
-function registersOf(keys: Iterable<string>): Uint8Array {
+function registersOf(units: Iterable<string>): Uint8Array {
   const hll = new HyperLogLog();
-  for (const k of keys) hll.add(k);
+  for (const u of units) {
+    if (u.startsWith('hash:')) hll.addRegister(armRegister(Number(u.slice(5))));
+    else hll.add(u.slice(4));
+  }
   return hll.registers;
 }
 

@@ -1,6 +1,6 @@
-import { murmur3_x86_32 } from '@wavegate/core';
+import { bucket, murmur3_x86_32 } from '@wavegate/core';
 import { describe, expect, it } from 'vitest';
-import { HLL_SEED, HyperLogLog, registerOfHash, unitHash, unitRegister } from './hll.js';
+import { armRegister, HLL_SEED, HyperLogLog, registerOfHash, unitHash, unitRegister } from './hll.js';
 
 describe('HyperLogLog', () => {
   it('estimates distinct units within a few percent and merges by register max', () => {
@@ -65,5 +65,44 @@ describe('HyperLogLog', () => {
         }
       }
     }
+  });
+
+  it("registers a rollout arm's unit from the bucketing hash, remixed by murmur3's finalizer with the HLL seed", () => {
+    // murmur3 of no bytes under seed s is the finalizer of s: the remix, taken from the core's murmur3.
+    const finalizer = (x: number) => murmur3_x86_32(new Uint8Array(0), x >>> 0);
+    for (const h of [0, 1, -1, 0x5747, 0x7fffffff, -0x80000000, 123456789, -987654321]) {
+      expect(armRegister(h)).toBe(registerOfHash(finalizer(h ^ HLL_SEED)));
+    }
+  });
+
+  it('estimates the distinct units of a narrow arm: the bucket range does not bias the registers', () => {
+    // Units of a 1 % treatment arm and of a 25 % control slice: their bucketing hashes share their high bits.
+    const narrow = new HyperLogLog();
+    const wide = new HyperLogLog();
+    let inNarrow = 0;
+    let inWide = 0;
+    for (let i = 0; inNarrow < 8000; i++) {
+      const unit = `user-${i}`;
+      const hash = murmur3_x86_32(`checkout-v2/${unit}`, 0) | 0;
+      const b = bucket('checkout-v2', unit);
+      if (b < 1000) {
+        narrow.addRegister(armRegister(hash));
+        inNarrow++;
+      } else if (b >= 75_000 && inWide < 30_000) {
+        wide.addRegister(armRegister(hash));
+        inWide++;
+      }
+    }
+    // p = 10: standard error ≈ 3.25 %; three standard errors.
+    expect(Math.abs(narrow.estimate() - inNarrow) / inNarrow).toBeLessThan(0.0975);
+    expect(Math.abs(wide.estimate() - inWide) / inWide).toBeLessThan(0.0975);
+    // Without the remix, the top bits of a 1 % arm are all zero: every unit would fall in register 0–10.
+    const raw = new HyperLogLog();
+    for (let i = 0, n = 0; n < 2000; i++) {
+      if (bucket('checkout-v2', `user-${i}`) >= 1000) continue;
+      raw.addHash(murmur3_x86_32(`checkout-v2/user-${i}`, 0));
+      n++;
+    }
+    expect(raw.registers.filter((r) => r > 0).length).toBeLessThanOrEqual(11);
   });
 });

@@ -38,6 +38,24 @@ export function registerOfHash(hash: number): number {
 }
 
 /**
+ * The register and rank (packed as in {@link registerOfHash}) of a unit on a rollout arm, from the core's arm hash
+ * (`CompiledFlag.armHash`: the bucketing murmur3 of `salt/unitKey`, which the evaluation computed anyway). Within
+ * one arm the high bits of that hash are narrowed by the bucket range, so it is remixed first by murmur3's
+ * finalizer (a bijection of 32 bits), seeded with {@link HLL_SEED}.
+ */
+export function armRegister(armHash: number): number {
+  let h = armHash ^ HLL_SEED;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  const rest = h << HLL_PRECISION;
+  const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : Math.clz32(rest) + 1;
+  return ((h >>> (32 - HLL_PRECISION)) << 5) | rank;
+}
+
+/**
  * `registerOfHash(unitHash(unitKey))`, with the murmur3 of an ASCII key (its UTF-8 bytes are its char codes)
  * written out here. The result is always a small integer: the 32-bit hash never leaves this function, so it never
  * becomes a heap number, whether or not the caller inlines it (V8 does not: it is past the inlining size limit).

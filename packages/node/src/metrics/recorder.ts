@@ -93,10 +93,11 @@ export class MetricsRecorder {
   }
 
   /**
-   * Hot path: `entry` served `result` (not an error) to this context. The series is found by the identity of the
-   * core's shared result object in the flag's own slot list (no map lookup, no allocation once warm). The unit key
-   * is read and hashed only for a series that carries distinct units (rollout arms; every series with
-   * `units: 'all'`), and the register of the last key is reused.
+   * Hot path: `entry` served `result` (not an error) to this context; call it right after `entry.flag.evaluate`
+   * returned `result`. The series is found by the identity of the core's shared result object in the flag's own
+   * slot list (no map lookup, no allocation once warm). A rollout arm's distinct units take the bucketing hash the
+   * core just computed (`entry.flag.armHash`), so the unit key is neither read nor hashed again; only with
+   * `units: 'all'` does a series of arm null read and hash its unit key (the register of the last key is reused).
    *
    * The first result of a flag in a window that needs neither distinct units nor a request scope becomes the
    * entry's fast result: further evaluations returning it only add 1 to `entry.fastCount` (the client does that
@@ -112,7 +113,10 @@ export class MetricsRecorder {
     const series =
       slots.last === result ? (slots.lastSlot as Series) : (this.slotOf(slots, result) ?? this.newSlot(entry, result));
     if (this.countExposures) {
-      if (series.arm !== 0 || this.allUnits) {
+      if (series.arm !== 0) {
+        series.evaluations++;
+        series.addArmHash(entry.flag.armHash);
+      } else if (this.allUnits) {
         series.evaluations++;
         this.noteUnit(series, context);
       } else if (entry.fastResult === undefined && !this.scopesActive) {
