@@ -42,6 +42,17 @@ export class FlagEntry {
   fastResult: EvaluationResult | undefined = undefined;
   fastCount = 0;
   fastSeries: unknown = undefined;
+  /**
+   * The first two rollout-arm results of the current window, with their series and its distinct-unit registers,
+   * owned by the metrics recorder (a rollout flag usually serves two: treatment and control): found by one or two
+   * identity compares, without the slot list. Cleared with the slot list when the window closes.
+   */
+  armResultA: EvaluationResult | undefined = undefined;
+  armSeriesA: unknown = undefined;
+  armRegistersA: Uint8Array | undefined = undefined;
+  armResultB: EvaluationResult | undefined = undefined;
+  armSeriesB: unknown = undefined;
+  armRegistersB: Uint8Array | undefined = undefined;
 
   constructor(
     readonly key: string,

@@ -1,4 +1,4 @@
-import { bucket, murmur3_x86_32 } from '@wavegate/core';
+import { bucket, murmur3_x86_32, murmur3Continue, murmur3Prefix } from '@wavegate/core';
 import { describe, expect, it } from 'vitest';
 import { armRegister, HLL_SEED, HyperLogLog, registerOfHash, unitHash, unitRegister } from './hll.js';
 
@@ -67,36 +67,39 @@ describe('HyperLogLog', () => {
     }
   });
 
-  it("registers a rollout arm's unit from the bucketing hash, remixed by murmur3's finalizer with the HLL seed", () => {
-    // murmur3 of no bytes under seed s is the finalizer of s: the remix, taken from the core's murmur3.
-    const finalizer = (x: number) => murmur3_x86_32(new Uint8Array(0), x >>> 0);
-    for (const h of [0, 1, -1, 0x5747, 0x7fffffff, -0x80000000, 123456789, -987654321]) {
-      expect(armRegister(h)).toBe(registerOfHash(finalizer(h ^ HLL_SEED)));
+  it("registers a rollout arm's unit by the low bits of the bucketing hash: index, then trailing zeros", () => {
+    const bits = (h: number) => (h >>> 0).toString(2).padStart(32, '0');
+    for (const h of [0, 1, -1, 0x5747, 0x400, 0x7fffffff, -0x80000000, 123456789, -987654321, 0x00100c00]) {
+      const b = bits(h);
+      const index = Number.parseInt(b.slice(22), 2);
+      const above = b.slice(0, 22);
+      const rank = above.includes('1') ? above.length - above.lastIndexOf('1') : 23;
+      expect(armRegister(h)).toBe((index << 5) | rank);
     }
   });
 
-  it('estimates the distinct units of a narrow arm: the bucket range does not bias the registers', () => {
-    // Units of a 1 % treatment arm and of a 25 % control slice: their bucketing hashes share their high bits.
-    const narrow = new HyperLogLog();
-    const wide = new HyperLogLog();
-    let inNarrow = 0;
-    let inWide = 0;
-    for (let i = 0; inNarrow < 8000; i++) {
+  it('estimates the distinct units of narrow and wide arms: the bucket range does not bias the registers', () => {
+    // Units of a 0.1 % and a 1 % treatment arm and of a 25 % control slice: their bucketing hashes share high bits.
+    const prefix = murmur3Prefix('checkout-v2/', 0);
+    const arms = [
+      { from: 0, to: 100, want: 3000 },
+      { from: 0, to: 1000, want: 8000 },
+      { from: 75_000, to: 100_000, want: 30_000 },
+    ].map((a) => ({ ...a, hll: new HyperLogLog(), seen: 0 }));
+    for (let i = 0; arms.some((a) => a.seen < a.want); i++) {
       const unit = `user-${i}`;
-      const hash = murmur3_x86_32(`checkout-v2/${unit}`, 0) | 0;
-      const b = bucket('checkout-v2', unit);
-      if (b < 1000) {
-        narrow.addRegister(armRegister(hash));
-        inNarrow++;
-      } else if (b >= 75_000 && inWide < 30_000) {
-        wide.addRegister(armRegister(hash));
-        inWide++;
+      const hash = murmur3Continue(prefix, unit);
+      const b = Math.floor((hash * 100_000) / 4294967296);
+      if (i < 100) expect(b).toBe(bucket('checkout-v2', unit));
+      for (const a of arms) {
+        if (b < a.from || b >= a.to || a.seen >= a.want) continue;
+        a.hll.addRegister(armRegister(hash | 0));
+        a.seen++;
       }
     }
     // p = 10: standard error ≈ 3.25 %; three standard errors.
-    expect(Math.abs(narrow.estimate() - inNarrow) / inNarrow).toBeLessThan(0.0975);
-    expect(Math.abs(wide.estimate() - inWide) / inWide).toBeLessThan(0.0975);
-    // Without the remix, the top bits of a 1 % arm are all zero: every unit would fall in register 0–10.
+    for (const a of arms) expect(Math.abs(a.hll.estimate() - a.seen) / a.seen).toBeLessThan(0.0975);
+    // The top bits, which the unit-key hash uses, are all zero in a 1 % arm: every unit would fall in register 0–10.
     const raw = new HyperLogLog();
     for (let i = 0, n = 0; n < 2000; i++) {
       if (bucket('checkout-v2', `user-${i}`) >= 1000) continue;

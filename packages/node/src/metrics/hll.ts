@@ -39,20 +39,24 @@ export function registerOfHash(hash: number): number {
 
 /**
  * The register and rank (packed as in {@link registerOfHash}) of a unit on a rollout arm, from the core's arm hash
- * (`CompiledFlag.armHash`: the bucketing murmur3 of `salt/unitKey`, which the evaluation computed anyway). Within
- * one arm the high bits of that hash are narrowed by the bucket range, so it is remixed first by murmur3's
- * finalizer (a bijection of 32 bits), seeded with {@link HLL_SEED}.
+ * (`CompiledFlag.armHash`: the bucketing murmur3 of `salt/unitKey`, which the evaluation computed anyway). An arm is
+ * a range of buckets, so its units share the high bits of that hash: the register index is taken from the LOW
+ * {@link HLL_PRECISION} bits, and the rank is 1 + the trailing zeros of the bits above them (bits 10, 11, … upward;
+ * 23 when all 22 are zero). Those bits are uniform within any arm wider than 2^22 of the 2^32 hash values (0.1 %).
  */
 export function armRegister(armHash: number): number {
-  let h = armHash ^ HLL_SEED;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  const rest = h << HLL_PRECISION;
-  const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : Math.clz32(rest) + 1;
-  return ((h >>> (32 - HLL_PRECISION)) << 5) | rank;
+  const rest = armHash >>> HLL_PRECISION;
+  // 1 + trailing zeros of `rest`: the lowest set bit isolated, counted from the top.
+  const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : 32 - Math.clz32(rest & -rest);
+  return ((armHash & (M - 1)) << 5) | rank;
+}
+
+/** Note a rollout arm's unit in `registers` (a HyperLogLog's) by its arm hash: see {@link armRegister}. */
+export function noteArmHash(registers: Uint8Array, armHash: number): void {
+  const packed = armRegister(armHash);
+  const index = packed >>> 5;
+  const rank = packed & 31;
+  if (rank > registers[index]!) registers[index] = rank;
 }
 
 /**

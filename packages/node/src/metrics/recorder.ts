@@ -2,7 +2,7 @@ import type { EvaluationContext, EvaluationResult } from '@wavegate/core';
 import { unitKeyOf } from '@wavegate/core';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { ExposureSlots, FlagEntry, FlagTable } from '../flag-table.js';
-import { unitRegister } from './hll.js';
+import { noteArmHash, unitRegister } from './hll.js';
 import type { MetricsReporter } from './reporter.js';
 import { type RequestScope, requestScopes } from './scope.js';
 import { type ArmIndex, MetricsWindow, type Series } from './window.js';
@@ -94,8 +94,9 @@ export class MetricsRecorder {
 
   /**
    * Hot path: `entry` served `result` (not an error) to this context; call it right after `entry.flag.evaluate`
-   * returned `result`. The series is found by the identity of the core's shared result object in the flag's own
-   * slot list (no map lookup, no allocation once warm). A rollout arm's distinct units take the bucketing hash the
+   * returned `result`. The series is found by the identity of the core's shared result object: first in the
+   * flag's two arm caches (a rollout's treatment and control results), then in its slot list (no map lookup, no
+   * allocation once warm). A rollout arm's distinct units take the bucketing hash the
    * core just computed (`entry.flag.armHash`), so the unit key is neither read nor hashed again; only with
    * `units: 'all'` does a series of arm null read and hash its unit key (the register of the last key is reused).
    *
@@ -109,13 +110,19 @@ export class MetricsRecorder {
       entry.fastCount++;
       return;
     }
-    const slots = entry.exposures;
-    const series =
-      slots.last === result ? (slots.lastSlot as Series) : (this.slotOf(slots, result) ?? this.newSlot(entry, result));
+    if (entry.armResultA === result) {
+      this.countArm(entry.armSeriesA as Series, entry.armRegistersA!, entry.flag.armHash);
+      return;
+    }
+    if (entry.armResultB === result) {
+      this.countArm(entry.armSeriesB as Series, entry.armRegistersB!, entry.flag.armHash);
+      return;
+    }
+    const series = this.seriesOf(entry, result);
     if (this.countExposures) {
       if (series.arm !== 0) {
-        series.evaluations++;
-        series.addArmHash(entry.flag.armHash);
+        this.countArm(series, series.unitRegisters(), entry.flag.armHash);
+        return;
       } else if (this.allUnits) {
         series.evaluations++;
         this.noteUnit(series, context);
@@ -145,9 +152,46 @@ export class MetricsRecorder {
         entry.fastSeries = undefined;
         entry.fastCount = 0;
       }
-      if (closing) entry.exposures.clear();
+      if (closing) {
+        entry.exposures.clear();
+        entry.armResultA = undefined;
+        entry.armSeriesA = undefined;
+        entry.armRegistersA = undefined;
+        entry.armResultB = undefined;
+        entry.armSeriesB = undefined;
+        entry.armRegistersB = undefined;
+      }
     }
     if (closing) entries.length = 0;
+  }
+
+  /** One evaluation of a rollout arm: counted, its unit noted by the core's arm hash, fed to the request scope. */
+  private countArm(series: Series, registers: Uint8Array, armHash: number): void {
+    series.evaluations++;
+    noteArmHash(registers, armHash);
+    if (this.scopesActive) requestScopes.getStore()?.add(series.flag, series.variant, series.arm);
+  }
+
+  /**
+   * The series of a result not in the arm caches: from the slot list, else new. A rollout-arm result (when
+   * exposures are counted) takes a free arm cache.
+   */
+  private seriesOf(entry: FlagEntry, result: EvaluationResult): Series {
+    const slots = entry.exposures;
+    const series =
+      slots.last === result ? (slots.lastSlot as Series) : (this.slotOf(slots, result) ?? this.newSlot(entry, result));
+    if (series.arm !== 0 && this.countExposures) {
+      if (entry.armResultA === undefined) {
+        entry.armResultA = result;
+        entry.armSeriesA = series;
+        entry.armRegistersA = series.unitRegisters();
+      } else if (entry.armResultB === undefined) {
+        entry.armResultB = result;
+        entry.armSeriesB = series;
+        entry.armRegistersB = series.unitRegisters();
+      }
+    }
+    return series;
   }
 
   /** The series of a result seen before in this window (and noted as the flag's last), or undefined. */

@@ -1,5 +1,5 @@
 import type { SketchJson } from '@wavegate/core';
-import { armRegister, type HllJson, HyperLogLog, UnitCounter } from './hll.js';
+import { type HllJson, HyperLogLog, UnitCounter } from './hll.js';
 import { LatencyRecorder } from './latency.js';
 
 /** Arm index: 0 = the unit reached no rollout, 1 = treatment, 2 = control. */
@@ -58,21 +58,14 @@ export class Series {
     readonly arm: ArmIndex,
   ) {}
 
-  /**
-   * Note one unit of a rollout arm by the core's bucketing hash (`CompiledFlag.armHash`). The hot path of every
-   * rollout evaluation: one call, the register update written out rather than through {@link addUnitRegister}.
-   */
-  addArmHash(armHash: number): void {
-    const packed = armRegister(armHash);
+  /** The registers of this series' distinct units, allocated on first use. */
+  unitRegisters(): Uint8Array {
     let units = this.units;
     if (units === undefined) {
       units = new HyperLogLog();
       this.units = units;
     }
-    const registers = units.registers;
-    const index = packed >>> 5;
-    const rank = packed & 31;
-    if (rank > registers[index]!) registers[index] = rank;
+    return units.registers;
   }
 
   /** Note one unit by its packed register (`unitRegister` of its key). */
