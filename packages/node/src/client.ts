@@ -170,13 +170,14 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     if (entry === undefined || entry.type !== 'boolean') return defaultValue;
     try {
       const r = entry.flag.evaluate(context);
-      if (r.reason === 'ERROR') return defaultValue;
-      const metrics = this.metrics;
-      if (metrics !== undefined) {
-        // The recorder's fast counter, inline: most evaluations of a flag return the same shared result.
-        if (entry.fastResult === r) entry.fastCount++;
-        else metrics.exposure(entry, r, context);
+      // The recorder's fast counter, inline: most evaluations of a flag return the same shared result. It is never
+      // an error (nor set with metrics off), so matching it also answers the reason check.
+      if (entry.fastResult === r) {
+        entry.fastCount++;
+        return r.value as boolean;
       }
+      if (r.reason === 'ERROR') return defaultValue;
+      this.metrics?.exposure(entry, r, context);
       return r.value as boolean;
     } catch {
       return defaultValue;
@@ -281,7 +282,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
   }
 
   /**
-   * The hot path of the typed getters: one map lookup, the compiled flag, two compares; no allocation, no
+   * The hot path of the typed getters: one map lookup, the compiled flag, two or three compares; no allocation, no
    * indirection through a generic typed evaluator. Same answers as `evaluateTyped` (the core's `Evaluator`).
    */
   private value<T extends JsonValue>(type: FlagType, key: string, context: EvaluationContext, def: T): T {
@@ -289,12 +290,12 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     if (entry === undefined || entry.type !== type) return def;
     try {
       const r = entry.flag.evaluate(context);
-      if (r.reason === 'ERROR') return def;
-      const metrics = this.metrics;
-      if (metrics !== undefined) {
-        if (entry.fastResult === r) entry.fastCount++;
-        else metrics.exposure(entry, r, context);
+      if (entry.fastResult === r) {
+        entry.fastCount++;
+        return r.value as T;
       }
+      if (r.reason === 'ERROR') return def;
+      this.metrics?.exposure(entry, r, context);
       return r.value as T;
     } catch {
       return def;
