@@ -58,24 +58,20 @@ export class Series {
     readonly arm: ArmIndex,
   ) {}
 
-  /** The registers of this series' distinct units, allocated on first use. */
+  /** The HyperLogLog of this series' distinct units, allocated on first use. */
+  private unitHll(): HyperLogLog {
+    if (this.units === undefined) this.units = new HyperLogLog();
+    return this.units;
+  }
+
+  /** The registers of this series' distinct units (a rollout arm's, noted by `noteArmHash`). */
   unitRegisters(): Uint8Array {
-    let units = this.units;
-    if (units === undefined) {
-      units = new HyperLogLog();
-      this.units = units;
-    }
-    return units.registers;
+    return this.unitHll().registers;
   }
 
   /** Note one unit by its packed register (`unitRegister` of its key). */
   addUnitRegister(packed: number): void {
-    let units = this.units;
-    if (units === undefined) {
-      units = new HyperLogLog();
-      this.units = units;
-    }
-    units.addRegister(packed);
+    this.unitHll().addRegister(packed);
   }
 
   request(latencyMs: number, error: boolean): void {
