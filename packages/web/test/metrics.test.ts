@@ -6,9 +6,9 @@ import { nextEvent } from './helpers.js';
 import { ManualClock } from './manual-clock.js';
 
 /**
- * The server's `POST /api/client/metrics` is not built yet (see docs/sdk-web.md), so these tests run the SDK's
- * delivery rules against a small HTTP server that implements the v1 contract: OFREP bulk answers, and metric batches
- * answered with the statuses a test queues (then 200), idempotent by batch id.
+ * These tests run the SDK's delivery rules (retries, backoff, the bounded queue) against a small HTTP server that
+ * implements the v1 contract: OFREP bulk answers, and metric batches answered with the statuses a test queues (then
+ * 200), idempotent by batch id. The real server's `POST /api/client/metrics` is exercised in server.test.ts.
  */
 class MetricsServer {
   readonly received: { key: string | undefined; body: string; status: number }[] = [];
