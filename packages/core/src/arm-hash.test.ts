@@ -5,8 +5,9 @@ import { compileFlag } from './compile.js';
 import type { EvaluationContext, Flag } from './model.js';
 import { murmur3_x86_32 } from './murmur3.js';
 
-// `CompiledFlag.armHash`: after an evaluation whose result carries a rollout arm, the bucketing hash of the unit at
-// the first rollout it reached (the rollout that decided the arm), as a signed 32-bit integer.
+// `CompiledFlag.armBucketer(result)`: after an evaluation whose result carries a rollout arm, the bucketer of the first
+// rollout the unit reached (the rollout that decided the arm); its `lastHash` is the unit's bucketing hash, as a
+// signed 32-bit integer.
 
 const flag: Flag = {
   key: 'checkout-v2',
@@ -26,7 +27,7 @@ const flag: Flag = {
 
 const hashOf = (salt: string, unit: string) => murmur3_x86_32(`${salt}/${unit}`, 0) | 0;
 
-describe('CompiledFlag.armHash', () => {
+describe('CompiledFlag.armBucketer', () => {
   it("is the bucketing hash of the rollout that decided the result's arm, and is left alone otherwise", () => {
     const compiled = compileFlag(flag, {});
     fc.assert(
@@ -35,19 +36,18 @@ describe('CompiledFlag.armHash', () => {
         fc.oneof(fc.string(), fc.integer().map(String)),
         fc.string(),
         (country, userId, accountId) => {
-          const before = 0x5eed;
-          compiled.armHash = before;
           const ctx: EvaluationContext = { country, userId, accountId };
           const r = compiled.evaluate(ctx);
           if (country === 'VN') {
             expect(r.rollout).toBeUndefined();
-            expect(compiled.armHash).toBe(before);
+            expect(compiled.armBucketer(r)).toBeUndefined();
             return;
           }
           expect(r.rollout).toBeDefined();
-          // US and DE reach rule 1 first (by userId); FR reaches only the default rollout (by accountId).
+          // US and DE reach rule 1 first (by userId); FR reaches only the default rollout (by accountId). A US or DE
+          // unit that misses rule 1 goes on to the default rollout, which must not change the hash of its arm.
           const expected = country === 'FR' ? hashOf('salt-7', accountId) : hashOf('salt-7', userId);
-          expect(compiled.armHash).toBe(expected);
+          expect(compiled.armBucketer(r)!.lastHash).toBe(expected);
           // The hash is the one behind the bucket that decided the arm.
           const unsigned = expected >>> 0;
           const b = Math.floor((unsigned * 100_000) / 4294967296);
@@ -60,16 +60,13 @@ describe('CompiledFlag.armHash', () => {
     );
   });
 
-  it('is not written by a split or by a rollout the unit has no key for', () => {
+  it('is none for a result without an arm: a split, or a rollout the unit has no key for', () => {
     const compiled = compileFlag(flag, {});
-    compiled.armHash = 42;
     // No userId: rule 1 is skipped; no accountId: the default rollout serves the off variant without an arm.
     const r = compiled.evaluate({ country: 'US' });
     expect(r.rollout).toBeUndefined();
-    expect(compiled.armHash).toBe(42);
+    expect(compiled.armBucketer(r)).toBeUndefined();
     const split = compileFlag({ ...flag, rules: [], serve: { split: { on: 50, off: 50 } } }, {});
-    split.armHash = 42;
-    split.evaluate({ userId: 'u-1' });
-    expect(split.armHash).toBe(42);
+    expect(split.armBucketer(split.evaluate({ userId: 'u-1' }))).toBeUndefined();
   });
 });

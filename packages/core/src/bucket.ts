@@ -14,8 +14,7 @@ export const BUCKET_COUNT = 100_000;
 /** Appended to a flag's salt for variant splits, so split assignment is independent of rollout membership. */
 export const SPLIT_SALT_SUFFIX = ':split';
 
-/** 2^32: a bucket is `floor(hash * BUCKET_COUNT / TWO_POW_32)`. */
-export const TWO_POW_32 = 4294967296;
+const TWO_POW_32 = 4294967296;
 
 /**
  * The bucket, in [0, 100000), of `unitKey` under `salt`: `floor(murmur3_x86_32(salt + "/" + unitKey) * 1e5 / 2^32)`.
@@ -56,6 +55,11 @@ export function splitSalt(salt: string): string {
 export class Bucketer {
   /** The salt this bucketer hashes under. */
   readonly salt: string;
+  /**
+   * The murmur3 hash behind the last {@link bucket} call, as a signed 32-bit integer (`hash | 0`). A rollout arm's
+   * distinct units are counted from it (see `CompiledFlag.armBucketer`).
+   */
+  lastHash = 0;
   private readonly state: Murmur3State;
 
   /** Precomputes the hash state of `salt + "/"`. */
@@ -66,12 +70,9 @@ export class Bucketer {
 
   /** The bucket of `unitKey`, in [0, 100000). */
   bucket(unitKey: string): number {
-    return Math.floor((murmur3Continue(this.state, unitKey) * BUCKET_COUNT) / TWO_POW_32);
-  }
-
-  /** The unsigned 32-bit hash behind the bucket: `floor(hash(k) * 1e5 / 2^32) === bucket(k)`. */
-  hash(unitKey: string): number {
-    return murmur3Continue(this.state, unitKey);
+    const hash = murmur3Continue(this.state, unitKey);
+    this.lastHash = hash | 0;
+    return Math.floor((hash * BUCKET_COUNT) / TWO_POW_32);
   }
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { BUCKET_COUNT, Bucketer, SPLIT_SALT_SUFFIX, splitOrder, TWO_POW_32 } from './bucket.js';
+import { BUCKET_COUNT, Bucketer, SPLIT_SALT_SUFFIX, splitOrder } from './bucket.js';
 import type { EvaluationContext, EvaluationResult, Flag, FlagType, JsonValue, Segment } from './model.js';
 import {
   type CompiledCondition,
@@ -75,12 +75,18 @@ export class CompiledFlag {
   ) {}
 
   /**
-   * The bucketing hash that decided the rollout arm of the last result this flag returned with one: the murmur3 of
-   * `salt + "/" + unitKey` at the first rollout the unit reached (`docs/bucketing.md` §3), as a signed 32-bit
-   * integer. Written by {@link evaluate} only when its result carries `rollout`; read it right after that call.
-   * It lets a caller count distinct units per arm without hashing the unit key again.
+   * The bucketer of the rollout that decided `result.rollout` (the first rollout the unit reached), or undefined for
+   * a result without an arm. Right after the evaluation that returned `result`, its `lastHash` is that unit's
+   * bucketing hash (`murmur3(salt + "/" + unitKey)`, docs/bucketing.md §3): no later rollout of the same evaluation
+   * uses this bucketer. A caller counts distinct units per arm from it without hashing the unit key again. Kept out
+   * of {@link evaluate}, whose bytecode must stay small enough for V8 to inline it.
    */
-  armHash = 0;
+  armBucketer(result: EvaluationResult): Bucketer | undefined {
+    const rollout = result.rollout;
+    if (rollout === undefined) return undefined;
+    const serve = rollout.ruleIndex < 0 ? this.defaultServe : this.rules[rollout.ruleIndex]?.serve;
+    return serve?.bucketer ?? undefined;
+  }
 
   /** Evaluates the flag for a context; never throws. The result is shared and frozen: do not modify it. */
   evaluate(context: EvaluationContext | null | undefined): EvaluationResult {
@@ -98,10 +104,8 @@ export class CompiledFlag {
       if (serve.kind === S_VARIANT) return serve.outcome!.withTag(tag);
       const unit = unitKey(ctx, serve);
       if (unit === undefined) continue;
-      const h = serve.bucketer!.hash(unit);
-      const b = Math.floor((h * BUCKET_COUNT) / TWO_POW_32);
+      const b = serve.bucketer!.bucket(unit);
       if (serve.kind === S_ROLLOUT) {
-        if (tag < 0) this.armHash = h | 0;
         if (b < serve.threshold) return serve.outcome!.withTag(tag < 0 ? i << 1 : tag);
         if (tag < 0) tag = (i << 1) | 1;
         continue;
@@ -112,10 +116,8 @@ export class CompiledFlag {
     if (serve.kind === S_VARIANT) return serve.outcome!.withTag(tag);
     const unit = unitKey(ctx, serve);
     if (unit === undefined) return this.noUnitOutcome!.withTag(tag);
-    const h = serve.bucketer!.hash(unit);
-    const b = Math.floor((h * BUCKET_COUNT) / TWO_POW_32);
+    const b = serve.bucketer!.bucket(unit);
     if (serve.kind === S_SPLIT) return pickSplit(serve, b).withTag(tag);
-    if (tag < 0) this.armHash = h | 0;
     const slot = rules.length << 1;
     if (b < serve.threshold) return serve.outcome!.withTag(tag < 0 ? slot : tag);
     return this.offOutcome!.withTag(tag < 0 ? slot | 1 : tag);

@@ -1,4 +1,5 @@
 import {
+  type Bucketer,
   type CompiledFlag,
   compileFlag,
   type ErrorCode,
@@ -43,16 +44,19 @@ export class FlagEntry {
   fastCount = 0;
   fastSeries: unknown = undefined;
   /**
-   * The first two rollout-arm results of the current window, with their series and its distinct-unit registers,
-   * owned by the metrics recorder (a rollout flag usually serves two: treatment and control): found by one or two
-   * identity compares, without the slot list. Cleared with the slot list when the window closes.
+   * The first two rollout-arm results of the current window, with their series, its distinct-unit registers and
+   * the bucketer of the rollout that decides the result's arm (`CompiledFlag.armBucketer`), owned by the metrics
+   * recorder (a rollout flag usually serves two: treatment and control): found by one or two identity compares,
+   * without the slot list. Cleared with the slot list when the window closes.
    */
   armResultA: EvaluationResult | undefined = undefined;
   armSeriesA: unknown = undefined;
   armRegistersA: Uint8Array | undefined = undefined;
+  armBucketerA: Bucketer | undefined = undefined;
   armResultB: EvaluationResult | undefined = undefined;
   armSeriesB: unknown = undefined;
   armRegistersB: Uint8Array | undefined = undefined;
+  armBucketerB: Bucketer | undefined = undefined;
 
   constructor(
     readonly key: string,

@@ -39,7 +39,8 @@ export function registerOfHash(hash: number): number {
 
 /**
  * The register and rank (packed as in {@link registerOfHash}) of a unit on a rollout arm, from the core's arm hash
- * (`CompiledFlag.armHash`: the bucketing murmur3 of `salt/unitKey`, which the evaluation computed anyway). An arm is
+ * (the `lastHash` of `CompiledFlag.armBucketer(result)`: the bucketing murmur3 of `salt/unitKey`, which the
+ * evaluation computed anyway). An arm is
  * a range of buckets, so its units share the high bits of that hash: the register index is taken from the LOW
  * {@link HLL_PRECISION} bits, and the rank is 1 + the trailing zeros of the bits above them (bits 10, 11, … upward;
  * 23 when all 22 are zero). Those bits are uniform within any arm wider than 2^22 of the 2^32 hash values (0.1 %).

@@ -97,7 +97,8 @@ export class MetricsRecorder {
    * returned `result`. The series is found by the identity of the core's shared result object: first in the
    * flag's two arm caches (a rollout's treatment and control results), then in its slot list (no map lookup, no
    * allocation once warm). A rollout arm's distinct units take the bucketing hash the
-   * core just computed (`entry.flag.armHash`), so the unit key is neither read nor hashed again; only with
+   * core just computed (the `lastHash` of `entry.flag.armBucketer(result)`), so the unit key is neither read nor
+   * hashed again; only with
    * `units: 'all'` does a series of arm null read and hash its unit key (the register of the last key is reused).
    *
    * The first result of a flag in a window that needs neither distinct units nor a request scope becomes the
@@ -111,17 +112,17 @@ export class MetricsRecorder {
       return;
     }
     if (entry.armResultA === result) {
-      this.countArm(entry.armSeriesA as Series, entry.armRegistersA!, entry.flag.armHash);
+      this.countArm(entry.armSeriesA as Series, entry.armRegistersA!, entry.armBucketerA!.lastHash);
       return;
     }
     if (entry.armResultB === result) {
-      this.countArm(entry.armSeriesB as Series, entry.armRegistersB!, entry.flag.armHash);
+      this.countArm(entry.armSeriesB as Series, entry.armRegistersB!, entry.armBucketerB!.lastHash);
       return;
     }
     const series = this.seriesOf(entry, result);
     if (this.countExposures) {
       if (series.arm !== 0) {
-        this.countArm(series, series.unitRegisters(), entry.flag.armHash);
+        this.countArm(series, series.unitRegisters(), entry.flag.armBucketer(result)!.lastHash);
         return;
       } else if (this.allUnits) {
         series.evaluations++;
@@ -157,9 +158,11 @@ export class MetricsRecorder {
         entry.armResultA = undefined;
         entry.armSeriesA = undefined;
         entry.armRegistersA = undefined;
+        entry.armBucketerA = undefined;
         entry.armResultB = undefined;
         entry.armSeriesB = undefined;
         entry.armRegistersB = undefined;
+        entry.armBucketerB = undefined;
       }
     }
     if (closing) entries.length = 0;
@@ -185,10 +188,12 @@ export class MetricsRecorder {
         entry.armResultA = result;
         entry.armSeriesA = series;
         entry.armRegistersA = series.unitRegisters();
+        entry.armBucketerA = entry.flag.armBucketer(result);
       } else if (entry.armResultB === undefined) {
         entry.armResultB = result;
         entry.armSeriesB = series;
         entry.armRegistersB = series.unitRegisters();
+        entry.armBucketerB = entry.flag.armBucketer(result);
       }
     }
     return series;
