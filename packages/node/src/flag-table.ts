@@ -63,6 +63,33 @@ export class FlagEntry {
     readonly flag: CompiledFlag,
     readonly type: FlagType,
   ) {}
+
+  /** Put a rollout-arm result in the first free arm cache, if any (the slot list still has it otherwise). */
+  cacheArm(result: EvaluationResult, series: unknown, registers: Uint8Array): void {
+    if (this.armResultA === undefined) {
+      this.armResultA = result;
+      this.armSeriesA = series;
+      this.armRegistersA = registers;
+      this.armBucketerA = this.flag.armBucketer(result);
+    } else if (this.armResultB === undefined) {
+      this.armResultB = result;
+      this.armSeriesB = series;
+      this.armRegistersB = registers;
+      this.armBucketerB = this.flag.armBucketer(result);
+    }
+  }
+
+  /** Empty both arm caches (the window closed). */
+  clearArms(): void {
+    this.armResultA = undefined;
+    this.armSeriesA = undefined;
+    this.armRegistersA = undefined;
+    this.armBucketerA = undefined;
+    this.armResultB = undefined;
+    this.armSeriesB = undefined;
+    this.armRegistersB = undefined;
+    this.armBucketerB = undefined;
+  }
 }
 
 function fallback<T>(value: T, errorCode: ErrorCode, errorMessage: string): EvaluationResult<T> {

@@ -96,9 +96,8 @@ export class MetricsRecorder {
    * Hot path: `entry` served `result` (not an error) to this context; call it right after `entry.flag.evaluate`
    * returned `result`. The series is found by the identity of the core's shared result object: first in the
    * flag's two arm caches (a rollout's treatment and control results), then in its slot list (no map lookup, no
-   * allocation once warm). A rollout arm's distinct units take the bucketing hash the
-   * core just computed (the `lastHash` of `entry.flag.armBucketer(result)`), so the unit key is neither read nor
-   * hashed again; only with
+   * allocation once warm). A rollout arm's distinct units take the bucketing hash the core just computed (the
+   * `lastHash` of `entry.flag.armBucketer(result)`), so the unit key is neither read nor hashed again; only with
    * `units: 'all'` does a series of arm null read and hash its unit key (the register of the last key is reused).
    *
    * The first result of a flag in a window that needs neither distinct units nor a request scope becomes the
@@ -155,14 +154,7 @@ export class MetricsRecorder {
       }
       if (closing) {
         entry.exposures.clear();
-        entry.armResultA = undefined;
-        entry.armSeriesA = undefined;
-        entry.armRegistersA = undefined;
-        entry.armBucketerA = undefined;
-        entry.armResultB = undefined;
-        entry.armSeriesB = undefined;
-        entry.armRegistersB = undefined;
-        entry.armBucketerB = undefined;
+        entry.clearArms();
       }
     }
     if (closing) entries.length = 0;
@@ -183,19 +175,7 @@ export class MetricsRecorder {
     const slots = entry.exposures;
     const series =
       slots.last === result ? (slots.lastSlot as Series) : (this.slotOf(slots, result) ?? this.newSlot(entry, result));
-    if (series.arm !== 0 && this.countExposures) {
-      if (entry.armResultA === undefined) {
-        entry.armResultA = result;
-        entry.armSeriesA = series;
-        entry.armRegistersA = series.unitRegisters();
-        entry.armBucketerA = entry.flag.armBucketer(result);
-      } else if (entry.armResultB === undefined) {
-        entry.armResultB = result;
-        entry.armSeriesB = series;
-        entry.armRegistersB = series.unitRegisters();
-        entry.armBucketerB = entry.flag.armBucketer(result);
-      }
-    }
+    if (series.arm !== 0 && this.countExposures) entry.cacheArm(result, series, series.unitRegisters());
     return series;
   }
 
@@ -230,11 +210,7 @@ export class MetricsRecorder {
 
   /** Add the context's unit to the series' distinct units; one context evaluated for several flags hashes once. */
   private noteUnit(series: Series, context: EvaluationContext): void {
-    const raw = context == null ? undefined : (context[this.unitAttribute] ?? context.targetingKey);
-    let key: string | undefined;
-    if (typeof raw === 'string') key = raw;
-    else if (raw === undefined || raw === null) return;
-    else key = unitKeyOf(raw);
+    const key = this.unitOf(context);
     if (key === undefined) return;
     if (key !== this.lastUnitKey) {
       this.lastUnitRegister = unitRegister(key);
