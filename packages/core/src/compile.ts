@@ -64,8 +64,11 @@ export class CompiledFlag {
     readonly key: string,
     /** The flag type, as declared. */
     readonly type: FlagType,
-    /** Set when every context gets the same result (disabled, static, or bad data). */
-    private readonly fixed: EvaluationResult | null,
+    /**
+     * The result every context gets, when there is one (a disabled or static flag, or bad data), else null: a
+     * caller may serve it without calling {@link evaluate}, which returns exactly this object for such a flag.
+     */
+    readonly fixed: EvaluationResult | null,
     private readonly rules: CompiledRule[],
     private readonly defaultServe: CompiledServe | null,
     /** Default split/rollout: what a unit outside the rollout (SPLIT) or without a unit key (DEFAULT) gets. */

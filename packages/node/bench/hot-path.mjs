@@ -1,10 +1,15 @@
 // Hot-path cost of the Node SDK against the core's own evaluator (run after `npm run build`):
-//   node packages/node/bench/hot-path.mjs [--reps 9] [--n 100000] [--out bench/results/sdk-hot-path.md] [--sdk-dist DIR]
+//   node packages/node/bench/hot-path.mjs [--procs 5] [--reps 9] [--n 100000] [--out bench/results/sdk-hot-path.md]
+//     [--sdk-dist DIR]
 // `--sdk-dist DIR` measures another build of the SDK (a copy of packages/node/dist), for A/B runs of a change.
 // Core and SDK are measured side by side in one process: in each repetition every subject makes one full pass over
 // the prebuilt contexts, in an order rotated each repetition, so machine noise hits them alike. Each subject has its
-// own pass loop (its call site sees one callee). Reported: median ns/eval and the median of the per-repetition
-// ratios SDK ÷ core. Not a test: numbers vary with load; the ratio is the figure that matters.
+// own pass loop, compiled from its own source (its call site sees one callee; no feedback is shared). Each SDK
+// configuration runs in `--procs` processes of its own, the two configurations alternating: how V8 happens to compile
+// the targeted flag's path differs from process to process (the core alone ranges over ±15 % between processes),
+// so one process is one sample. Reported: median ns/eval, the median of the processes' ratios SDK ÷ core (each the
+// median of its per-repetition ratios) and their range. Not a test: numbers vary with load; the ratio is the figure
+// that matters.
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -18,6 +23,7 @@ const arg = (name, fallback) => {
 };
 const N = Number(arg('n', 100_000));
 const REPS = Math.max(5, Number(arg('reps', 9)));
+const PROCS = Math.max(1, Number(arg('procs', 5)));
 const OUT = arg('out', undefined);
 const SDK_DIST = arg('sdk-dist', undefined);
 const sdkModule = (file) =>
@@ -34,27 +40,52 @@ const plain = new Wavegate({ ...offline, offline: true, metrics: false });
 const withExposures = new Wavegate({ ...offline, clock: never, fetch: () => new Promise(() => {}) });
 
 if (arg('mode', undefined) === undefined) {
-  // Parent: run each mode in its own process and write the combined results.
+  // Parent: run each mode in processes of its own, alternating, and write the combined results.
   const { execFileSync } = await import('node:child_process');
   const dist = SDK_DIST === undefined ? [] : ['--sdk-dist', SDK_DIST];
   const run = (mode) =>
     JSON.parse(
       execFileSync(process.execPath, [process.argv[1], '--mode', mode, '--reps', REPS, '--n', N, ...dist]).toString(),
     );
-  const off = run('off');
-  const exp = run('exposures');
-  report(off, exp);
+  const off = [];
+  const exp = [];
+  for (let p = 0; p < PROCS; p++) {
+    off.push(run('off'));
+    exp.push(run('exposures'));
+    process.stderr.write(`process pair ${p + 1} of ${PROCS} done\n`);
+  }
+  report(combine(off), combine(exp));
   process.exit(0);
 }
 
+/** The processes of one mode as one result: per flag, medians over the processes and the range of their ratios. */
+function combine(runs) {
+  const rows = runs[0].rows.map((row, i) => {
+    const all = runs.map((r) => r.rows[i]);
+    const ratios = all.map((r) => r.sdkRatio);
+    return {
+      flag: row.flag,
+      core: median(all.map((r) => r.core)),
+      sdk: median(all.map((r) => r.sdk)),
+      sdkRatio: median(ratios),
+      low: Math.min(...ratios),
+      high: Math.max(...ratios),
+      trues: row.trues,
+    };
+  });
+  const pick = (key) => (runs[0][key] === undefined ? undefined : median(runs.map((r) => r[key])));
+  return { rows, outcomeNs: pick('outcomeNs'), ofRatio: pick('ofRatio'), ofFloor: pick('ofFloor'), ofWg: pick('ofWg') };
+}
+
 /** A pass loop of its own per subject (compiled separately), so no call site is shared between subjects. */
-function passLoop(evaluate) {
-  // new Function: a freshly compiled loop per subject is the point.
+function passLoop(evaluate, tag) {
+  // new Function: a freshly compiled loop per subject is the point; the tag makes its source unique, so V8 does not
+  // hand both subjects one cached compilation.
   const loop = new Function(
     'evaluate',
     'contexts',
     'flag',
-    `let sink = 0; for (let i = 0; i < contexts.length; i++) if (evaluate(flag, contexts[i])) sink++; return sink;`,
+    `/* ${tag} */ let sink = 0; for (let i = 0; i < contexts.length; i++) if (evaluate(flag, contexts[i])) sink++; return sink;`,
   );
   return (flag) => {
     const t0 = process.hrtime.bigint();
@@ -68,14 +99,14 @@ function passLoop(evaluate) {
 const MODE = arg('mode', undefined);
 const sdkClient = MODE === 'exposures' ? withExposures : plain;
 const subjects = [
-  ['core', passLoop((f, c) => core.boolean(f, c, false).value)],
-  ['sdk', passLoop((f, c) => sdkClient.isEnabled(f, c))],
+  ['core', passLoop((f, c) => core.boolean(f, c, false).value, 'core')],
+  ['sdk', passLoop((f, c) => sdkClient.isEnabled(f, c), 'sdk')],
 ];
-const median = (xs) => {
+function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+}
 
 const rows = [];
 for (const flag of ['simple', 'checkout-v2']) {
@@ -160,12 +191,13 @@ process.exit(0);
 
 function report(off, exp) {
   const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`;
+  const ratio = (r) => `${r.sdkRatio.toFixed(3)} (${pct(r.sdkRatio)}; ${r.low.toFixed(2)}–${r.high.toFixed(2)})`;
   const lines = [
-    '| flag | core ns/eval | SDK `isEnabled`, metrics off | ÷ core | core ns/eval (2nd process) | SDK, exposures on | ÷ core |',
+    "| flag | core ns/eval | SDK `isEnabled`, metrics off | ÷ core (processes' range) | core ns/eval (other processes) | SDK, exposures on | ÷ core (processes' range) |",
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...off.rows.map((r, i) => {
       const e = exp.rows[i];
-      return `| ${r.flag} | ${r.core.toFixed(1)} | ${r.sdk.toFixed(1)} | ${r.sdkRatio.toFixed(3)} (${pct(r.sdkRatio)}) | ${e.core.toFixed(1)} | ${e.sdk.toFixed(1)} | ${e.sdkRatio.toFixed(3)} (${pct(e.sdkRatio)}) |`;
+      return `| ${r.flag} | ${r.core.toFixed(1)} | ${r.sdk.toFixed(1)} | ${ratio(r)} | ${e.core.toFixed(1)} | ${e.sdk.toFixed(1)} | ${ratio(e)} |`;
     }),
     '',
     `- Recording one request's outcome (2 served variants): ${off.outcomeNs.toFixed(1)} ns (goal ≤ 300 ns)`,
@@ -181,11 +213,11 @@ function report(off, exp) {
     '# Node SDK hot path',
     '',
     `- Date: ${new Date().toISOString()}`,
-    `- Command: \`node packages/node/bench/hot-path.mjs --reps ${REPS} --n ${N} --out ${OUT}\` after \`npm run build\``,
+    `- Command: \`node packages/node/bench/hot-path.mjs --procs ${PROCS} --reps ${REPS} --n ${N} --out ${OUT}\` after \`npm run build\``,
     `- Code: commit ${commit} (uncommitted changes in the tree are not recorded)`,
     `- Load average at start (1/5/15 min): ${loadAtStart}; at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ')}`,
     `- Machine: ${cpus().length} CPUs, Node ${process.version}`,
-    `- Method: ${N} prebuilt contexts; each SDK configuration in its own process (metrics off; metrics on with exposure counting, the default), each against the core in the same process; ${REPS} repetitions after 3 warm-ups, core and SDK alternating in rotated order; medians; the ratio is the median of the per-repetition ratios. Every subject answered true for the same number of units (${off.rows[1].trues} of ${N} on checkout-v2).`,
+    `- Method: ${N} prebuilt contexts; each SDK configuration (metrics off; metrics on with exposure counting, the default) in ${PROCS} processes of its own, the two alternating, each against the core in the same process; ${REPS} repetitions after 3 warm-ups per process, core and SDK alternating in rotated order; a process's ratio is the median of its per-repetition ratios; shown: medians over the processes, and the range of their ratios. Every subject answered true for the same number of units (${off.rows[1].trues} of ${N} on checkout-v2).`,
     '',
   ];
   writeFileSync(OUT, `${head.join('\n')}${lines.join('\n')}\n`);

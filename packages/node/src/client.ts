@@ -54,8 +54,12 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
   private loaded: Loaded | undefined;
   /** `loaded.table`, read directly by the hot path (assigned together with `loaded`). */
   private table: FlagTable | undefined;
-  /** `table`'s entries (empty before any config), read by the typed getters. */
-  private entries: ReadonlyMap<string, FlagEntry> = new Map();
+  /**
+   * `table`'s entries (empty before any config), read by the typed getters. One map for the client's life, brought
+   * up to date in place by `install`: a field assigned once stays a constant to V8, so an optimized caller of a
+   * client held in a constant reads it without a load (ADR 0017).
+   */
+  private readonly entries = new Map<string, FlagEntry>();
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly sync: Synchronizer | undefined;
@@ -66,7 +70,8 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
   private isStale = false;
   private closed = false;
   private readonly options: WavegateOptions;
-  private readonly metrics: MetricsRecorder | undefined;
+  // Assigned once, in the constructor (`declare`: no class-field definition first): V8 keeps it a constant (ADR 0017).
+  declare private readonly metrics: MetricsRecorder | undefined;
   private readonly reporter: MetricsReporter | undefined;
 
   constructor(options: WavegateOptions) {
@@ -98,8 +103,8 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
         configVersion: () => this.loaded?.snapshot.version,
         onError: (e) => this.fail(e),
       });
-      this.metrics = createRecorder(options, this.clock, this.reporter);
     }
+    this.metrics = this.reporter === undefined ? undefined : createRecorder(options, this.clock, this.reporter);
 
     if (options.offline === true) {
       this.gate.settle(
@@ -169,7 +174,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const entry = this.entries.get(key);
     if (entry === undefined || entry.type !== 'boolean') return defaultValue;
     try {
-      const r = entry.flag.evaluate(context);
+      const r = entry.fixed ?? entry.flag.evaluate(context);
       // The recorder's fast counter, inline: most evaluations of a flag return the same shared result. It is never
       // an error (nor set with metrics off), so matching it also answers the reason check.
       if (entry.fastResult === r) {
@@ -289,7 +294,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     const entry = this.entries.get(key);
     if (entry === undefined || entry.type !== type) return def;
     try {
-      const r = entry.flag.evaluate(context);
+      const r = entry.fixed ?? entry.flag.evaluate(context);
       if (entry.fastResult === r) {
         entry.fastCount++;
         return r.value as T;
@@ -304,11 +309,15 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
 
   private install(snapshot: Snapshot, source: ConfigSource, diff = true): string[] {
     const before = this.loaded?.snapshot;
-    // Compile first, then swap in one assignment: an evaluation sees either the old or the new config, whole.
+    // Compile first, then swap in, synchronously: an evaluation sees either the old or the new config, whole. The
+    // entries map is updated in place (see `entries`), dropped flags last.
     const table = new FlagTable(snapshot);
     this.loaded = { snapshot, table, source };
     this.table = table;
-    this.entries = table.entries;
+    const entries = this.entries;
+    for (const [key, entry] of table.entries) entries.set(key, entry);
+    if (entries.size !== table.entries.size)
+      for (const key of entries.keys()) if (!table.entries.has(key)) entries.delete(key);
     return before === undefined || !diff ? [] : changedFlagKeys(before, snapshot);
   }
 

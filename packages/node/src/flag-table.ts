@@ -58,11 +58,16 @@ export class FlagEntry {
   armRegistersB: Uint8Array | undefined = undefined;
   armBucketerB: Bucketer | undefined = undefined;
 
+  /** `flag.fixed`: the result of a flag that serves every context alike, read without calling `evaluate`. */
+  readonly fixed: EvaluationResult | null;
+
   constructor(
     readonly key: string,
     readonly flag: CompiledFlag,
     readonly type: FlagType,
-  ) {}
+  ) {
+    this.fixed = flag.fixed;
+  }
 
   /** Put a rollout-arm result in the first free arm cache, if any (the slot list still has it otherwise). */
   cacheArm(result: EvaluationResult, series: unknown, registers: Uint8Array): void {

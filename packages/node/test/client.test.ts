@@ -63,6 +63,22 @@ describe('Wavegate client', () => {
     expect(client.isEnabled('checkout-v2', { userId: 'u1' })).toBe(false);
   });
 
+  it('serves the default for a flag the config dropped, and a flag it added at once', async () => {
+    const { client, server } = await setup();
+    await client.ready();
+    expect(client.isEnabled('checkout-v2', { userId: 'u1' }, false)).toBe(true);
+    const changed = nextEvent(client, 'changed');
+    server.publish((flags) => {
+      delete flags['checkout-v2'];
+      flags['fresh-flag'] = boolFlag('fresh-flag', true);
+    });
+    expect(await changed).toEqual([['checkout-v2', 'fresh-flag'], 2]);
+    expect(client.isEnabled('checkout-v2', { userId: 'u1' }, false)).toBe(false);
+    expect(client.getBoolean('checkout-v2', { userId: 'u1' }, true)).toBe(true);
+    expect(client.variant('checkout-v2', { userId: 'u1' })).toMatchObject({ errorCode: 'FLAG_NOT_FOUND' });
+    expect(client.isEnabled('fresh-flag', { userId: 'u1' }, false)).toBe(true);
+  });
+
   it('rejects ready() at once when the token is refused', async () => {
     const server = await new ContractServer(sampleSnapshot()).start();
     cleanups.push(() => server.stop());

@@ -1,6 +1,6 @@
 import { bucket, murmur3_x86_32, murmur3Continue, murmur3Prefix } from '@wavegate/core';
 import { describe, expect, it } from 'vitest';
-import { armRegister, HLL_SEED, HyperLogLog, registerOfHash, unitHash, unitRegister } from './hll.js';
+import { armRegister, HLL_SEED, HyperLogLog, noteArmHash, registerOfHash, unitHash, unitRegister } from './hll.js';
 
 describe('HyperLogLog', () => {
   it('estimates distinct units within a few percent and merges by register max', () => {
@@ -76,6 +76,27 @@ describe('HyperLogLog', () => {
       const rank = above.includes('1') ? above.length - above.lastIndexOf('1') : 23;
       expect(armRegister(h)).toBe((index << 5) | rank);
     }
+  });
+
+  it('noteArmHash raises a register to the rank of armRegister, never lowers it', () => {
+    // Every rank 1–23 into one register, in rising, falling and mixed order; then pseudo-random hashes everywhere.
+    const ranks = Array.from({ length: 23 }, (_, k) => (k === 22 ? 5 : 5 | (1 << (10 + k))));
+    const mixed = ranks.map((_, k) => ranks[(k * 7) % 23]!);
+    const noted = new Uint8Array(1024);
+    const byMax = new Uint8Array(1024);
+    let state = 0x2545f491;
+    const random = Array.from({ length: 20_000 }, () => {
+      state = (Math.imul(state, 1664525) + 1013904223) | 0;
+      return state;
+    });
+    for (const h of [...ranks, ...[...ranks].reverse(), ...mixed, ...random]) {
+      noteArmHash(noted, h);
+      const packed = armRegister(h);
+      byMax[packed >>> 5] = Math.max(byMax[packed >>> 5]!, packed & 31);
+      expect(noted[packed >>> 5]).toBe(byMax[packed >>> 5]);
+    }
+    expect(noted[5]).toBe(23);
+    expect(noted).toEqual(byMax);
   });
 
   it('estimates the distinct units of narrow and wide arms: the bucket range does not bias the registers', () => {

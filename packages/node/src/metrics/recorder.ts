@@ -118,6 +118,14 @@ export class MetricsRecorder {
       this.countArm(entry.armSeriesB as Series, entry.armRegistersB!, entry.armBucketerB!.lastHash);
       return;
     }
+    this.otherExposure(entry, result, context);
+  }
+
+  /**
+   * {@link exposure} of a result in neither the fast counter nor an arm cache: kept apart so that `exposure` itself
+   * stays small enough for V8 to inline into the client's getters.
+   */
+  private otherExposure(entry: FlagEntry, result: EvaluationResult, context: EvaluationContext): void {
     const series = this.seriesOf(entry, result);
     if (this.countExposures) {
       if (series.arm !== 0) {
