@@ -220,5 +220,5 @@ function report(off, exp) {
     `- Method: ${N} prebuilt contexts; each SDK configuration (metrics off; metrics on with exposure counting, the default) in ${PROCS} processes of its own, the two alternating, each against the core in the same process; ${REPS} repetitions after 3 warm-ups per process, core and SDK alternating in rotated order; a process's ratio is the median of its per-repetition ratios; shown: medians over the processes, and the range of their ratios. Every subject answered true for the same number of units (${off.rows[1].trues} of ${N} on checkout-v2).`,
     '',
   ];
-  writeFileSync(OUT, `${head.join('\n')}${lines.join('\n')}\n`);
+  writeFileSync(OUT, `${head.join('\n')}\n${lines.join('\n')}\n`);
 }
