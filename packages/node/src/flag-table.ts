@@ -10,6 +10,7 @@ import {
   type Segment,
   type Snapshot,
 } from '@wavegate/core';
+import type { Series } from './metrics/window.js';
 
 /**
  * What the metrics recorder keeps per flag to count exposures without lookups: the results this flag returned
@@ -42,19 +43,20 @@ export class FlagEntry {
    */
   fastResult: EvaluationResult | undefined = undefined;
   fastCount = 0;
-  fastSeries: unknown = undefined;
+  fastSeries: Series | undefined = undefined;
   /**
    * The first two rollout-arm results of the current window, with their series, its distinct-unit registers and
    * the bucketer of the rollout that decides the result's arm (`CompiledFlag.armBucketer`), owned by the metrics
    * recorder (a rollout flag usually serves two: treatment and control): found by one or two identity compares,
-   * without the slot list. Cleared with the slot list when the window closes.
+   * without the slot list. The client's getters count a cached arm inline. Never set while request scopes are
+   * active (a scoped evaluation must reach the recorder); cleared when the window closes or scopes appear.
    */
   armResultA: EvaluationResult | undefined = undefined;
-  armSeriesA: unknown = undefined;
+  armSeriesA: Series | undefined = undefined;
   armRegistersA: Uint8Array | undefined = undefined;
   armBucketerA: Bucketer | undefined = undefined;
   armResultB: EvaluationResult | undefined = undefined;
-  armSeriesB: unknown = undefined;
+  armSeriesB: Series | undefined = undefined;
   armRegistersB: Uint8Array | undefined = undefined;
   armBucketerB: Bucketer | undefined = undefined;
 
@@ -70,7 +72,7 @@ export class FlagEntry {
   }
 
   /** Put a rollout-arm result in the first free arm cache, if any (the slot list still has it otherwise). */
-  cacheArm(result: EvaluationResult, series: unknown, registers: Uint8Array): void {
+  cacheArm(result: EvaluationResult, series: Series, registers: Uint8Array): void {
     if (this.armResultA === undefined) {
       this.armResultA = result;
       this.armSeriesA = series;

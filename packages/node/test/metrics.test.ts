@@ -193,6 +193,39 @@ describe('metrics', () => {
     expect(ok[1]?.windows).toHaveLength(3);
   });
 
+  it('attributes requests to rollout arms first evaluated before any middleware existed', async () => {
+    const { server, client } = await setup();
+    // Outside any request: both arms of the rollout are served and counted (the client counts them inline).
+    const arms = new Map<boolean, string>();
+    const early = new Map<boolean, number>();
+    for (let i = 0; arms.size < 2; i++) {
+      const on = client.isEnabled('checkout-v2', { userId: `early-${i}` });
+      arms.set(on, `early-${i}`);
+      early.set(on, (early.get(on) ?? 0) + 1);
+    }
+    // A middleware appears later; every request evaluates a unit of each arm and must be attributed to both.
+    const plain = await listen(
+      createServer(
+        client.wrap((req, res) => {
+          for (const userId of arms.values()) client.isEnabled('checkout-v2', { userId });
+          res.writeHead(req.url === '/fail' ? 503 : 200).end();
+        }),
+      ),
+    );
+    for (const path of ['/ok', '/fail', '/ok']) await fetch(plain + path).then((r) => r.arrayBuffer());
+    client.flushMetrics();
+    await posts(server, 1);
+    const series = allSeries(bodies(server));
+    for (const [variant, arm, on] of [
+      ['on', 'treatment', true],
+      ['off', 'control', false],
+    ] as const) {
+      const [s] = find(series, 'checkout-v2', variant, arm);
+      expect(s?.requests).toMatchObject({ count: 3, errors: 1 });
+      expect(s?.evaluations).toBe(early.get(on)! + 3);
+    }
+  });
+
   it('records request outcomes and latency per served variant with Express, Fastify and a plain handler', async () => {
     const { server, client, clock } = await setup();
     const handler = (path: string) => {

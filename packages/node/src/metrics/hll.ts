@@ -2,7 +2,9 @@ import { murmur3Continue, murmur3Prefix } from '@wavegate/core';
 
 /** HyperLogLog precision: 2^10 = 1024 registers, standard error ≈ 1.04 / √1024 ≈ 3.3%. */
 export const HLL_PRECISION = 10;
-const M = 1 << HLL_PRECISION;
+/** The number of registers (2^precision). */
+export const HLL_REGISTERS = 1 << HLL_PRECISION;
+const M = HLL_REGISTERS;
 /** Seed of the unit hash (independent of bucketing, which uses seed 0 over `salt/unitKey`). */
 export const HLL_SEED = 0x5747;
 /** A sparse encoding is sent while fewer than this many registers are set. */
@@ -60,8 +62,9 @@ export function armRegister(armHash: number): number {
  */
 export function noteArmHash(registers: Uint8Array, armHash: number): void {
   const index = armHash & (M - 1);
-  const rest = armHash >>> HLL_PRECISION;
-  const rank = rest === 0 ? 32 - HLL_PRECISION + 1 : 32 - Math.clz32(rest & -rest);
+  // The bit above the 22 makes the rank 23 when they are all zero, without a branch.
+  const rest = (armHash >>> HLL_PRECISION) | (1 << (32 - HLL_PRECISION));
+  const rank = 32 - Math.clz32(rest & -rest);
   const current = registers[index]!;
   const d = rank - current;
   registers[index] = current + (d & ~(d >> 31));

@@ -85,7 +85,10 @@ export class MetricsRecorder {
     if (json !== undefined) this.deps.reporter.enqueue(json);
   }
 
-  /** Evaluations look up the request scope from now on (a middleware exists); fast counters are folded. */
+  /**
+   * Evaluations look up the request scope from now on (a middleware exists): fast counters are folded, and the arm
+   * caches emptied (the client counts a cached arm inline, without a scope), so every exposure comes here.
+   */
   activateScopes(): void {
     if (this.scopesActive) return;
     this.scopesActive = true;
@@ -101,8 +104,8 @@ export class MetricsRecorder {
    * `units: 'all'` does a series of arm null read and hash its unit key (the register of the last key is reused).
    *
    * The first result of a flag in a window that needs neither distinct units nor a request scope becomes the
-   * entry's fast result: further evaluations returning it only add 1 to `entry.fastCount` (the client does that
-   * itself before calling here). {@link rotate} folds the fast counts into their series before the window is
+   * entry's fast result: further evaluations returning it only add 1 to `entry.fastCount`. The client's getters
+   * do that, and count a cached arm, themselves before calling here. {@link rotate} folds the fast counts into their series before the window is
    * closed and clears every slot list it touched, so each evaluation counts once, in the window it happened in.
    */
   exposure(entry: FlagEntry, result: EvaluationResult, context: EvaluationContext): void {
@@ -111,11 +114,11 @@ export class MetricsRecorder {
       return;
     }
     if (entry.armResultA === result) {
-      this.countArm(entry.armSeriesA as Series, entry.armRegistersA!, entry.armBucketerA!.lastHash);
+      this.countArm(entry.armSeriesA!, entry.armRegistersA!, entry.armBucketerA!.lastHash);
       return;
     }
     if (entry.armResultB === result) {
-      this.countArm(entry.armSeriesB as Series, entry.armRegistersB!, entry.armBucketerB!.lastHash);
+      this.countArm(entry.armSeriesB!, entry.armRegistersB!, entry.armBucketerB!.lastHash);
       return;
     }
     this.otherExposure(entry, result, context);
@@ -147,23 +150,22 @@ export class MetricsRecorder {
   }
 
   /**
-   * Add the fast counts of the entries touched in this window to their series and clear the fast results; when
-   * the window closes (`closing`), clear their slot lists too.
+   * Add the fast counts of the entries touched in this window to their series and clear the fast results and the
+   * arm caches (arm counts are already in their series); when the window closes (`closing`), clear their slot lists
+   * too.
    */
   private foldFast(closing: boolean): void {
     const entries = this.touched;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (entry.fastResult !== undefined) {
-        (entry.fastSeries as Series).evaluations += entry.fastCount;
+        entry.fastSeries!.evaluations += entry.fastCount;
         entry.fastResult = undefined;
         entry.fastSeries = undefined;
         entry.fastCount = 0;
       }
-      if (closing) {
-        entry.exposures.clear();
-        entry.clearArms();
-      }
+      entry.clearArms();
+      if (closing) entry.exposures.clear();
     }
     if (closing) entries.length = 0;
   }
@@ -177,13 +179,15 @@ export class MetricsRecorder {
 
   /**
    * The series of a result not in the arm caches: from the slot list, else new. A rollout-arm result (when
-   * exposures are counted) takes a free arm cache.
+   * exposures are counted and no request scope is active) takes a free arm cache.
    */
   private seriesOf(entry: FlagEntry, result: EvaluationResult): Series {
     const slots = entry.exposures;
     const series =
       slots.last === result ? (slots.lastSlot as Series) : (this.slotOf(slots, result) ?? this.newSlot(entry, result));
-    if (series.arm !== 0 && this.countExposures) entry.cacheArm(result, series, series.unitRegisters());
+    if (series.arm !== 0 && this.countExposures && !this.scopesActive) {
+      entry.cacheArm(result, series, series.unitRegisters());
+    }
     return series;
   }
 
