@@ -2,9 +2,7 @@ import { murmur3Continue, murmur3Prefix } from '@wavegate/core';
 
 /** HyperLogLog precision: 2^10 = 1024 registers, standard error ≈ 1.04 / √1024 ≈ 3.3%. */
 export const HLL_PRECISION = 10;
-/** The number of registers (2^precision). */
-export const HLL_REGISTERS = 1 << HLL_PRECISION;
-const M = HLL_REGISTERS;
+const M = 1 << HLL_PRECISION;
 /** Seed of the unit hash (independent of bucketing, which uses seed 0 over `salt/unitKey`). */
 export const HLL_SEED = 0x5747;
 /** A sparse encoding is sent while fewer than this many registers are set. */

@@ -105,8 +105,9 @@ export class MetricsRecorder {
    *
    * The first result of a flag in a window that needs neither distinct units nor a request scope becomes the
    * entry's fast result: further evaluations returning it only add 1 to `entry.fastCount`. The client's getters
-   * do that, and count a cached arm, themselves before calling here. {@link rotate} folds the fast counts into their series before the window is
-   * closed and clears every slot list it touched, so each evaluation counts once, in the window it happened in.
+   * do that themselves before calling here, and `isEnabled` also counts a cached arm itself. {@link rotate} folds
+   * the fast counts into their series before the window is closed and clears every slot list it touched, so each
+   * evaluation counts once, in the window it happened in.
    */
   exposure(entry: FlagEntry, result: EvaluationResult, context: EvaluationContext): void {
     if (entry.fastResult === result) {
