@@ -41,3 +41,18 @@ export const neverClock = {
   clearTimeout: () => {},
   monotonic: () => performance.now(),
 };
+
+/** Remove `--name value` from `args` (an argv copy) and return the value, or `fallback` when absent. */
+export function takeOption(args, name, fallback) {
+  const i = args.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const [value] = args.splice(i, 2).slice(1);
+  return value;
+}
+
+/** The median of a list of numbers (the mean of the middle two for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

@@ -9,15 +9,10 @@
 // them is the figure to read, the ratio to the core is indicative. Not a test: numbers vary with load.
 import { pathToFileURL } from 'node:url';
 import { createEvaluator } from '@wavegate/core';
-import { benchContexts, benchSnapshot, neverClock } from './fixture.mjs';
+import { benchContexts, benchSnapshot, median, neverClock, takeOption } from './fixture.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const [value] = args.splice(i, 2).slice(1);
-  return value;
-};
+const opt = (name, fallback) => takeOption(args, name, fallback);
 const FLAGS = opt('flags', 'simple,checkout-v2').split(',');
 const REPS = Math.max(5, Number(opt('reps', 31)));
 const N = Number(opt('n', 100_000));
@@ -65,11 +60,6 @@ for (const spec of builds) {
   subjects.push(passLoop((f, c) => client.isEnabled(f, c), spec));
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const ratio = (xs, ys) => median(xs.map((x, i) => x / ys[i]));
 
 console.log('| flag | subject | ns/eval (median) | ÷ core | ÷ first build |');

@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createEvaluator } from '@wavegate/core';
-import { benchContexts, benchSnapshot, neverClock } from './fixture.mjs';
+import { benchContexts, benchSnapshot, median, neverClock } from './fixture.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -102,11 +102,6 @@ const subjects = [
   ['core', passLoop((f, c) => core.boolean(f, c, false).value, 'core')],
   ['sdk', passLoop((f, c) => sdkClient.isEnabled(f, c), 'sdk')],
 ];
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 const rows = [];
 for (const flag of ['simple', 'checkout-v2']) {

@@ -4,15 +4,10 @@
 // prebuilt contexts inside one request scope, as the middleware runs a request, in an order rotated each repetition,
 // each with its own pass loop. Reported: median ns/eval per build. Not a test: numbers vary with load.
 import { pathToFileURL } from 'node:url';
-import { benchContexts, benchSnapshot, neverClock } from './fixture.mjs';
+import { benchContexts, benchSnapshot, median, neverClock, takeOption } from './fixture.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const [value] = args.splice(i, 2).slice(1);
-  return value;
-};
+const opt = (name, fallback) => takeOption(args, name, fallback);
 const REPS = Math.max(5, Number(opt('reps', 15)));
 const N = Number(opt('n', 100_000));
 if (args.length === 0) throw new Error('usage: scoped-ab.mjs [--reps …] [--n …] DIR …');
@@ -51,10 +46,5 @@ for (let rep = -3; rep < REPS; rep++) {
   }
   for (const s of subjects) s.client.flushMetrics();
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 for (const s of subjects) console.log(`${s.dir}: ${median(s.times).toFixed(1)} ns/eval`);
 process.exit(0);
