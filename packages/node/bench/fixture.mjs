@@ -42,6 +42,21 @@ export const neverClock = {
   monotonic: () => performance.now(),
 };
 
+/**
+ * Options for a bench client that serves the bench snapshot with metrics counted in memory and never posted: no
+ * server (its fetches never settle) and timers that never fire. `extra` is spread last (e.g. `{ metrics: false }`).
+ */
+export function benchClientOptions(extra = {}) {
+  return {
+    url: 'http://127.0.0.1:9',
+    token: 't',
+    bootstrap: benchSnapshot,
+    clock: neverClock,
+    fetch: () => new Promise(() => {}),
+    ...extra,
+  };
+}
+
 /** Remove `--name value` from `args` (an argv copy) and return the value, or `fallback` when absent. */
 export function takeOption(args, name, fallback) {
   const i = args.indexOf(`--${name}`);

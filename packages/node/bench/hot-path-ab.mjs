@@ -9,7 +9,7 @@
 // them is the figure to read, the ratio to the core is indicative. Not a test: numbers vary with load.
 import { pathToFileURL } from 'node:url';
 import { createEvaluator } from '@wavegate/core';
-import { benchContexts, benchSnapshot, median, neverClock, takeOption } from './fixture.mjs';
+import { benchClientOptions, benchContexts, benchSnapshot, median, takeOption } from './fixture.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => takeOption(args, name, fallback);
@@ -20,8 +20,6 @@ const builds = args;
 if (builds.length === 0) throw new Error('usage: hot-path-ab.mjs [--flags …] [--reps …] [--n …] DIR[:off|:all] …');
 
 const contexts = benchContexts(N);
-const snapshot = benchSnapshot;
-const never = neverClock;
 
 /** A pass loop compiled for one subject (its tag makes the source unique, so no feedback is shared). */
 function passLoop(evaluate, tag) {
@@ -39,7 +37,7 @@ function passLoop(evaluate, tag) {
   };
 }
 
-const core = createEvaluator(snapshot);
+const core = createEvaluator(benchSnapshot);
 const names = ['core'];
 const subjects = [passLoop((f, c) => core.boolean(f, c, false).value, 'core')];
 const clients = [];
@@ -47,14 +45,7 @@ for (const spec of builds) {
   const [dir, mode] = spec.split(':');
   const { Wavegate } = await import(pathToFileURL(`${dir}/index.js`).href);
   const metrics = mode === 'off' ? false : mode === 'all' ? { units: 'all' } : undefined;
-  const client = new Wavegate({
-    url: 'http://127.0.0.1:9',
-    token: 't',
-    bootstrap: snapshot,
-    clock: never,
-    fetch: () => new Promise(() => {}),
-    metrics,
-  });
+  const client = new Wavegate(benchClientOptions({ metrics }));
   clients.push(client);
   names.push(spec);
   subjects.push(passLoop((f, c) => client.isEnabled(f, c), spec));

@@ -4,7 +4,7 @@
 // prebuilt contexts inside one request scope, as the middleware runs a request, in an order rotated each repetition,
 // each with its own pass loop. Reported: median ns/eval per build. Not a test: numbers vary with load.
 import { pathToFileURL } from 'node:url';
-import { benchContexts, benchSnapshot, median, neverClock, takeOption } from './fixture.mjs';
+import { benchClientOptions, benchContexts, median, takeOption } from './fixture.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => takeOption(args, name, fallback);
@@ -17,13 +17,7 @@ const subjects = [];
 for (const dir of args) {
   const { Wavegate } = await import(pathToFileURL(`${dir}/index.js`).href);
   const { RequestScope, requestScopes } = await import(pathToFileURL(`${dir}/metrics/scope.js`).href);
-  const client = new Wavegate({
-    url: 'http://127.0.0.1:9',
-    token: 't',
-    bootstrap: benchSnapshot,
-    clock: neverClock,
-    fetch: () => new Promise(() => {}),
-  });
+  const client = new Wavegate(benchClientOptions());
   client.express(); // a middleware exists: evaluations look up their request scope
   // new Function: a loop of its own per build; the tag makes its source unique, so no feedback is shared.
   const loop = new Function(
