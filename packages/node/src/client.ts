@@ -175,9 +175,9 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
     if (entry === undefined || entry.type !== 'boolean') return defaultValue;
     try {
       const r = entry.fixed ?? entry.flag.evaluate(context);
-      // Exposure counting, inline, through caches the metrics recorder fills and clears (none is set with metrics
-      // off, nor an arm cache while request scopes are active). The fast result is the flag's usual shared result;
-      // it is never an error, so matching it also answers the reason check.
+      // The recorder's fast counter, inline: most evaluations of a flag return its one shared result. It is never an
+      // error (nor set with metrics off), so matching it also answers the reason check. Everything else goes through
+      // the recorder: this method stays small, so V8 can inline the core's `evaluate` into the caller too (ADR 0018).
       if (entry.fastResult === r) {
         entry.fastCount++;
         return r.value as boolean;
@@ -185,31 +185,6 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
       if (r.reason === 'ERROR') return defaultValue;
       const metrics = this.metrics;
       if (metrics === undefined) return r.value as boolean;
-      // A cached rollout arm: one count on its series, and the unit noted in the series' HyperLogLog from the
-      // core's bucketing hash. That is `noteArmHash` (metrics/hll.ts), written out with its constants, once per
-      // arm: a call here, or one block shared by both arms, measured 5–12 % slower on a rollout flag (ADR 0017).
-      if (entry.armResultA === r) {
-        entry.armSeriesA!.evaluations++;
-        const hash = entry.armBucketerA!.lastHash;
-        const registers = entry.armRegistersA!;
-        const rest = (hash >>> 10) | 0x400000;
-        const index = hash & 1023;
-        const current = registers[index]!;
-        const d = 32 - Math.clz32(rest & -rest) - current;
-        registers[index] = current + (d & ~(d >> 31));
-        return r.value as boolean;
-      }
-      if (entry.armResultB === r) {
-        entry.armSeriesB!.evaluations++;
-        const hash = entry.armBucketerB!.lastHash;
-        const registers = entry.armRegistersB!;
-        const rest = (hash >>> 10) | 0x400000;
-        const index = hash & 1023;
-        const current = registers[index]!;
-        const d = 32 - Math.clz32(rest & -rest) - current;
-        registers[index] = current + (d & ~(d >> 31));
-        return r.value as boolean;
-      }
       metrics.exposure(entry, r, context);
       return r.value as boolean;
     } catch {

@@ -48,8 +48,8 @@ export class FlagEntry {
    * The first two rollout-arm results of the current window, with their series, its distinct-unit registers and
    * the bucketer of the rollout that decides the result's arm (`CompiledFlag.armBucketer`), owned by the metrics
    * recorder (a rollout flag usually serves two: treatment and control): found by one or two identity compares,
-   * without the slot list. The client's getters count a cached arm inline. Never set while request scopes are
-   * active (a scoped evaluation must reach the recorder); cleared when the window closes or scopes appear.
+   * without the slot list. A cached arm is counted without a request scope, so the caches are never set while
+   * scopes are active; they are cleared when the window closes or scopes appear.
    */
   armResultA: EvaluationResult | undefined = undefined;
   armSeriesA: Series | undefined = undefined;

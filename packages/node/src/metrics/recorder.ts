@@ -87,7 +87,7 @@ export class MetricsRecorder {
 
   /**
    * Evaluations look up the request scope from now on (a middleware exists): fast counters are folded, and the arm
-   * caches emptied (the client counts a cached arm inline, without a scope), so every exposure comes here.
+   * caches emptied (a cached arm is counted without a scope), so every exposure reaches the request's scope.
    */
   activateScopes(): void {
     if (this.scopesActive) return;
@@ -105,21 +105,25 @@ export class MetricsRecorder {
    *
    * The first result of a flag in a window that needs neither distinct units nor a request scope becomes the
    * entry's fast result: further evaluations returning it only add 1 to `entry.fastCount`. The client's getters
-   * do that themselves before calling here, and `isEnabled` also counts a cached arm itself. {@link rotate} folds
-   * the fast counts into their series before the window is closed and clears every slot list it touched, so each
-   * evaluation counts once, in the window it happened in.
+   * do that themselves before calling here. {@link rotate} folds the fast counts into their series before the
+   * window is closed and clears every slot list it touched, so each evaluation counts once, in the window it
+   * happened in.
    */
   exposure(entry: FlagEntry, result: EvaluationResult, context: EvaluationContext): void {
     if (entry.fastResult === result) {
       entry.fastCount++;
       return;
     }
+    // A cached arm: its count and its unit, and no request scope to feed (arm caches are never set while scopes are
+    // active), so not through `countArm`.
     if (entry.armResultA === result) {
-      this.countArm(entry.armSeriesA!, entry.armRegistersA!, entry.armBucketerA!.lastHash);
+      entry.armSeriesA!.evaluations++;
+      noteArmHash(entry.armRegistersA!, entry.armBucketerA!.lastHash);
       return;
     }
     if (entry.armResultB === result) {
-      this.countArm(entry.armSeriesB!, entry.armRegistersB!, entry.armBucketerB!.lastHash);
+      entry.armSeriesB!.evaluations++;
+      noteArmHash(entry.armRegistersB!, entry.armBucketerB!.lastHash);
       return;
     }
     this.otherExposure(entry, result, context);
