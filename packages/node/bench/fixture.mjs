@@ -71,3 +71,24 @@ export function median(xs) {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/**
+ * A distribution-free 95 % confidence interval for the median of `xs` (independent samples): the order statistics
+ * x(k) and x(n+1-k), with k the largest rank for which a Binomial(n, 1/2) count falls below k with probability at
+ * most 2.5 %. Undefined below 6 samples (no such k).
+ */
+export function medianInterval(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  // log C(n, i) - n log 2, summed as probabilities from i = 0 up.
+  let logPmf = -n * Math.LN2;
+  let below = 0;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    below += Math.exp(logPmf);
+    if (below > 0.025) break;
+    k = i + 1;
+    logPmf += Math.log((n - i) / (i + 1));
+  }
+  return k === 0 ? undefined : [s[k - 1], s[n - k]];
+}

@@ -1,5 +1,5 @@
 // Hot-path cost of the Node SDK against the core's own evaluator (run after `npm run build`):
-//   node packages/node/bench/hot-path.mjs [--procs 5] [--reps 9] [--n 100000] [--out bench/results/sdk-hot-path.md]
+//   node packages/node/bench/hot-path.mjs [--procs 25] [--reps 9] [--n 100000] [--out bench/results/sdk-hot-path.md]
 //     [--sdk-dist DIR]
 // `--sdk-dist DIR` measures another build of the SDK (a copy of packages/node/dist), for A/B runs of a change.
 // Core and SDK are measured side by side in one process: in each repetition every subject makes one full pass over
@@ -8,14 +8,14 @@
 // configuration runs in `--procs` processes of its own, the two configurations alternating: how V8 happens to compile
 // the targeted flag's path differs from process to process (the core alone ranges over ±15 % between processes),
 // so one process is one sample. Reported: median ns/eval, the median of the processes' ratios SDK ÷ core (each the
-// median of its per-repetition ratios) and their range. Not a test: numbers vary with load; the ratio is the figure
-// that matters.
+// median of its per-repetition ratios), a 95 % confidence interval for that median (order statistics, no
+// distribution assumed) and their range. Not a test: numbers vary with load; the ratio is the figure that matters.
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { createEvaluator } from '@wavegate/core';
-import { benchContexts, benchSnapshot, median, neverClock } from './fixture.mjs';
+import { benchContexts, benchSnapshot, median, medianInterval, neverClock } from './fixture.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,7 +23,7 @@ const arg = (name, fallback) => {
 };
 const N = Number(arg('n', 100_000));
 const REPS = Math.max(5, Number(arg('reps', 9)));
-const PROCS = Math.max(1, Number(arg('procs', 5)));
+const PROCS = Math.max(1, Number(arg('procs', 25)));
 const OUT = arg('out', undefined);
 const SDK_DIST = arg('sdk-dist', undefined);
 const sdkModule = (file) =>
@@ -68,6 +68,7 @@ function combine(runs) {
       core: median(all.map((r) => r.core)),
       sdk: median(all.map((r) => r.sdk)),
       sdkRatio: median(ratios),
+      interval: medianInterval(ratios),
       low: Math.min(...ratios),
       high: Math.max(...ratios),
       trues: row.trues,
@@ -186,9 +187,11 @@ process.exit(0);
 
 function report(off, exp) {
   const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`;
-  const ratio = (r) => `${r.sdkRatio.toFixed(3)} (${pct(r.sdkRatio)}; ${r.low.toFixed(2)}–${r.high.toFixed(2)})`;
+  const interval = (r) => (r.interval === undefined ? '' : `; 95 % CI ${r.interval.map((x) => x.toFixed(3)).join('–')}`);
+  const ratio = (r) =>
+    `${r.sdkRatio.toFixed(3)} (${pct(r.sdkRatio)}${interval(r)}; range ${r.low.toFixed(2)}–${r.high.toFixed(2)})`;
   const lines = [
-    "| flag | core ns/eval | SDK `isEnabled`, metrics off | ÷ core (processes' range) | core ns/eval (other processes) | SDK, exposures on | ÷ core (processes' range) |",
+    "| flag | core ns/eval | SDK `isEnabled`, metrics off | ÷ core (median of processes) | core ns/eval (other processes) | SDK, exposures on | ÷ core (median of processes) |",
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...off.rows.map((r, i) => {
       const e = exp.rows[i];
@@ -212,7 +215,7 @@ function report(off, exp) {
     `- Code: commit ${commit} (uncommitted changes in the tree are not recorded)`,
     `- Load average at start (1/5/15 min): ${loadAtStart}; at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ')}`,
     `- Machine: ${cpus().length} CPUs, Node ${process.version}`,
-    `- Method: ${N} prebuilt contexts; each SDK configuration (metrics off; metrics on with exposure counting, the default) in ${PROCS} processes of its own, the two alternating, each against the core in the same process; ${REPS} repetitions after 3 warm-ups per process, core and SDK alternating in rotated order; a process's ratio is the median of its per-repetition ratios; shown: medians over the processes, and the range of their ratios. Every subject answered true for the same number of units (${off.rows[1].trues} of ${N} on checkout-v2).`,
+    `- Method: ${N} prebuilt contexts; each SDK configuration (metrics off; metrics on with exposure counting, the default) in ${PROCS} processes of its own, the two alternating, each against the core in the same process; ${REPS} repetitions after 3 warm-ups per process, core and SDK alternating in rotated order; a process's ratio is the median of its per-repetition ratios; shown: medians over the processes, a distribution-free 95 % confidence interval for the median ratio (order statistics) and the range of the processes' ratios. Every subject answered true for the same number of units (${off.rows[1].trues} of ${N} on checkout-v2).`,
     '',
   ];
   writeFileSync(OUT, `${head.join('\n')}\n${lines.join('\n')}\n`);
