@@ -187,11 +187,12 @@ process.exit(0);
 
 function report(off, exp) {
   const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`;
-  const interval = (r) => (r.interval === undefined ? '' : `; 95 % CI ${r.interval.map((x) => x.toFixed(3)).join('–')}`);
+  const interval = (r) =>
+    r.interval === undefined ? '' : `; 95 % CI ${r.interval.map((x) => x.toFixed(3)).join('–')}`;
   const ratio = (r) =>
     `${r.sdkRatio.toFixed(3)} (${pct(r.sdkRatio)}${interval(r)}; range ${r.low.toFixed(2)}–${r.high.toFixed(2)})`;
   const lines = [
-    "| flag | core ns/eval | SDK `isEnabled`, metrics off | ÷ core (median of processes) | core ns/eval (other processes) | SDK, exposures on | ÷ core (median of processes) |",
+    '| flag | core ns/eval | SDK `isEnabled`, metrics off | ÷ core (median of processes) | core ns/eval (other processes) | SDK, exposures on | ÷ core (median of processes) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...off.rows.map((r, i) => {
       const e = exp.rows[i];
