@@ -183,9 +183,7 @@ export class Wavegate extends TypedEmitter<WavegateEvents> {
         return r.value as boolean;
       }
       if (r.reason === 'ERROR') return defaultValue;
-      const metrics = this.metrics;
-      if (metrics === undefined) return r.value as boolean;
-      metrics.exposure(entry, r, context);
+      this.metrics?.exposure(entry, r, context);
       return r.value as boolean;
     } catch {
       return defaultValue;
